@@ -54,7 +54,15 @@ export function bfgs(f: ObjectiveWithGradient, x0: ArrayLike<number>, options: B
   const g = new Float64Array(n);
   let fx = f(x, g);
   if (!Number.isFinite(fx) || !g.every(Number.isFinite)) {
-    return { x, value: fx, iterations: 0, gradientNorm: infNorm(g), converged: false, method: "bfgs", message: "objective or gradient not finite at the start" };
+    return {
+      x,
+      value: fx,
+      iterations: 0,
+      gradientNorm: infNorm(g),
+      converged: false,
+      method: "bfgs",
+      message: "objective or gradient not finite at the start",
+    };
   }
   // Inverse Hessian approximation, row-major.
   const H = new Float64Array(n * n);
@@ -71,7 +79,15 @@ export function bfgs(f: ObjectiveWithGradient, x0: ArrayLike<number>, options: B
   for (; iter < maxIter; iter++) {
     const gn = infNorm(g);
     if (gn < gtol) {
-      return { x, value: fx, iterations: iter, gradientNorm: gn, converged: true, method: "bfgs", message: "gradient below tolerance" };
+      return {
+        x,
+        value: fx,
+        iterations: iter,
+        gradientNorm: gn,
+        converged: true,
+        method: "bfgs",
+        message: "gradient below tolerance",
+      };
     }
     // p = -H g
     let slope = 0;
@@ -111,7 +127,15 @@ export function bfgs(f: ObjectiveWithGradient, x0: ArrayLike<number>, options: B
       step *= 0.5;
     }
     if (!accepted) {
-      return { x, value: fx, iterations: iter, gradientNorm: gn, converged: gn < Math.sqrt(gtol), method: "bfgs", message: "line search failed" };
+      return {
+        x,
+        value: fx,
+        iterations: iter,
+        gradientNorm: gn,
+        converged: gn < Math.sqrt(gtol),
+        method: "bfgs",
+        message: "line search failed",
+      };
     }
     let sy = 0;
     for (let i = 0; i < n; i++) {
@@ -127,7 +151,15 @@ export function bfgs(f: ObjectiveWithGradient, x0: ArrayLike<number>, options: B
       smallChanges++;
       if (smallChanges >= 3) {
         const gnEnd = infNorm(g);
-        return { x, value: fx, iterations: iter + 1, gradientNorm: gnEnd, converged: gnEnd < Math.sqrt(gtol), method: "bfgs", message: "relative change in value below tolerance" };
+        return {
+          x,
+          value: fx,
+          iterations: iter + 1,
+          gradientNorm: gnEnd,
+          converged: gnEnd < Math.sqrt(gtol),
+          method: "bfgs",
+          message: "relative change in value below tolerance",
+        };
       }
     } else {
       smallChanges = 0;
@@ -159,5 +191,13 @@ export function bfgs(f: ObjectiveWithGradient, x0: ArrayLike<number>, options: B
     }
   }
   const gn = infNorm(g);
-  return { x, value: fx, iterations: iter, gradientNorm: gn, converged: gn < gtol, method: "bfgs", message: "iteration limit reached" };
+  return {
+    x,
+    value: fx,
+    iterations: iter,
+    gradientNorm: gn,
+    converged: gn < gtol,
+    method: "bfgs",
+    message: "iteration limit reached",
+  };
 }

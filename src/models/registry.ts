@@ -1,0 +1,54 @@
+/**
+ * All purchase models by name.
+ */
+import { LoyalError } from "../errors.ts";
+import {
+  BG_NBD_PARAMS,
+  type BgNbdParams,
+  bgNbdExpectedPurchases,
+  bgNbdExpectedPurchasesNewCustomer,
+  bgNbdLogLikelihood,
+  bgNbdProbabilityAlive,
+  bgNbdProbabilityOfPurchases,
+  fitBgNbd,
+  simulateBgNbd,
+} from "./bg-nbd.ts";
+import type { PurchaseModel } from "./purchase-model.ts";
+
+export const bgNbd: PurchaseModel<BgNbdParams> = {
+  name: "bg-nbd",
+  paramNames: BG_NBD_PARAMS,
+  fit: fitBgNbd,
+  logLikelihood: bgNbdLogLikelihood,
+  expectedPurchases: bgNbdExpectedPurchases,
+  probabilityAlive: bgNbdProbabilityAlive,
+  expectedPurchasesNewCustomer: bgNbdExpectedPurchasesNewCustomer,
+  probabilityOfPurchases: bgNbdProbabilityOfPurchases,
+  simulate: simulateBgNbd,
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: models have different parameter records
+const purchaseModels: Record<string, PurchaseModel<any>> = {
+  "bg-nbd": bgNbd,
+};
+
+/**
+ * Looks a purchase model up by name.
+ * @throws LoyalError E_USAGE for an unknown name
+ * @example purchaseModel("bg-nbd").name // => "bg-nbd"
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+export function purchaseModel(name: string): PurchaseModel<any> {
+  const m = purchaseModels[name];
+  if (!m)
+    throw new LoyalError(
+      "E_USAGE",
+      `unknown purchase model '${name}' (known: ${Object.keys(purchaseModels).join(", ")})`,
+    );
+  return m;
+}
+
+/** Names of the registered purchase models. */
+export function purchaseModelNames(): string[] {
+  return Object.keys(purchaseModels);
+}
