@@ -1,0 +1,243 @@
+/**
+ * Reading one file into a staging table with one row per input row: its file and line number, the role columns
+ * parsed (customer, day, amount, order, status, currency), and for a bad row the reason, column and original line.
+ *
+ * Delimited text and NDJSON are read line by line (each physical line one VARCHAR, split in SQL), which gives exact
+ * line numbers and the original text of any bad line. A clean comma/tab/semicolon/pipe file is first tried with
+ * DuckDB's typed CSV reader (much faster); if that meets any problem the file is re-read line by line, so the
+ * quarantine always comes from the exact reader. A quoted field spanning several lines is read correctly by the
+ * typed reader only; the line reader quarantines its pieces as parse errors.
+ */
+import { LoyalError } from "../../errors.ts";
+import { type DuckDBConnection, sqlIdent, sqlString } from "../duckdb.ts";
+import type { ColumnMap, Role } from "./column-map.ts";
+import { type DateParsing, daySql, epochSql, sampleDateFormat, typedDaySql } from "./parse-date.ts";
+import { firstLine, type SourceInfo, splitSampleLine } from "./read-source.ts";
+
+/** Columns of every staging table, in order. */
+export const STAGE_COLUMNS =
+  "file_idx, line_no, customer, day, ts, amount, order_id, status, currency, extra, reason, bad_column, original";
+
+/** What staging needs besides the file. */
+export interface StageContext {
+  conn: DuckDBConnection;
+  fileIdx: number;
+  map: ColumnMap;
+  dates: DateParsing;
+  /** Keep a duplicate key and full timestamp (only needed when there is an order column). */
+  dupKeys: boolean;
+}
+
+/** Runs SQL, turning a DuckDB failure into a LoyalError naming the file. */
+export async function run(conn: DuckDBConnection, sql: string, file?: string) {
+  try {
+    return await conn.runAndReadAll(sql);
+  } catch (e) {
+    if (e instanceof LoyalError) throw e;
+    throw new LoyalError("E_INPUT", `cannot read: ${firstLine((e as Error).message)}`, file ? { file } : undefined);
+  }
+}
+
+/** Finite-number test for an amount expression. */
+const amountBad = (a: string) => `(${a} is null or not isfinite(${a}))`;
+
+/**
+ * The SELECT that turns per-role raw strings into staging columns.
+ * @param v SQL per role for its trimmed raw string (null when the role has no column)
+ * @param ok SQL that is true when the line split into the right number of fields
+ * @param key SQL for the duplicate-detection key
+ * @param from the subquery providing `line_no`, `line` and whatever `v`, `ok`, `key` refer to
+ */
+function finishSql(ctx: StageContext, v: Record<Role, string | null>, ok: string, key: string, from: string): string {
+  const m = ctx.map;
+  const day = daySql("v_date", ctx.dates);
+  const amount = m.amount ? "try_cast(v_amount as double)" : "null::double";
+  const reason = `case when not __ok then 'parse_error' when v_customer is null then 'missing_customer'
+    when day is null then 'bad_date' ${m.amount ? `when ${amountBad("amount")} then 'bad_amount'` : ""} end`;
+  const badCol = `case reason when 'missing_customer' then ${sqlString(m.customer)} when 'bad_date' then ${sqlString(m.date)}
+    ${m.amount ? `when 'bad_amount' then ${sqlString(m.amount)}` : ""} end`;
+  const ts = ctx.dupKeys ? epochSql("v_date", ctx.dates) : "null::double";
+  const role = (r: Role) => v[r] ?? "null::varchar";
+  return `select ${ctx.fileIdx} as file_idx, line_no, customer, day, ts, amount, order_id, status, currency, extra, reason,
+      ${badCol} as bad_column, case when reason is not null then __line end as original
+    from (select *, ${reason} as reason from (
+      select *, v_customer as customer, ${day} as day, ${ts} as ts, ${amount} as amount from (
+        select line_no, line as __line, ${ok} as __ok,
+          ${role("customer")} as v_customer, ${role("date")} as v_date, ${role("amount")} as v_amount,
+          ${role("order")} as order_id, ${role("status")} as status, ${role("currency")} as currency,
+          ${ctx.dupKeys ? key : "null::varchar"} as extra
+        from ${from})))`;
+}
+
+/** Escapes a character for an RE2 pattern. */
+function reChar(c: string): string {
+  return /[A-Za-z0-9]/.test(c) ? c : c === "\t" ? "\\t" : `\\${c}`;
+}
+
+/**
+ * Reads every physical line of a text/NDJSON file into `__lines(line_no, line)`, with exact 1-based line numbers
+ * (lines DuckDB cannot decode are returned separately as parse errors).
+ * @returns the rejected lines' SQL rows count
+ */
+async function readLines(conn: DuckDBConnection, file: string): Promise<number> {
+  await run(conn, "drop table if exists __li_rej; drop table if exists __li_rejscan; drop table if exists __li_raw");
+  await run(
+    conn,
+    `create temp table __li_raw as select line from read_csv(${sqlString(file)}, columns={'line':'VARCHAR'},
+      delim=e'\\x01\\x02\\x03', quote='', escape='', header=false, auto_detect=false, strict_mode=true,
+      ignore_errors=true, store_rejects=true, rejects_table='__li_rej', rejects_scan='__li_rejscan',
+      max_line_size=16777216)`,
+    file,
+  );
+  const rej = await run(conn, `select count(*)::integer as n from __li_rej`);
+  const n = Number(rej.getRowObjectsJson()[0].n);
+  if (n === 0) {
+    await run(conn, `create or replace temp table __lines as select rowid + 1 as line_no, line from __li_raw`);
+  } else {
+    await run(
+      conn,
+      `create or replace temp table __li_rejl as
+         select line::bigint as line_no, regexp_replace(min(csv_line), '^[\\r\\n]+', '') as line from __li_rej group by line;
+       create or replace temp table __li_shift as
+         select a, max(j) as j from (select line_no - j as a, j from
+           (select line_no, row_number() over (order by line_no) as j from __li_rejl)) group by a;
+       create or replace temp table __lines as
+         select l.rowid + 1 + coalesce(s.j, 0) as line_no, l.line from __li_raw l asof left join __li_shift s on l.rowid >= s.a;`,
+      file,
+    );
+  }
+  await run(conn, "drop table if exists __li_raw");
+  return n;
+}
+
+/**
+ * Stages a delimited-text or NDJSON file, line by line, into `table`.
+ */
+export async function stageLines(ctx: StageContext, src: SourceInfo, table: string): Promise<void> {
+  const { conn } = ctx;
+  const rejected = await readLines(conn, src.file);
+  const idx = (name: string | undefined) => (name === undefined ? -1 : src.names.indexOf(name));
+  const v = {} as Record<Role, string | null>;
+  let ok: string;
+  let from: string;
+  if (src.kind === "ndjson") {
+    for (const r of ["customer", "date", "amount", "order", "status", "currency"] as Role[]) {
+      const col = ctx.map[r];
+      v[r] = col === undefined ? null : `nullif(trim(json_extract_string(line, ${sqlString(`$."${col.replaceAll('"', '\\"')}"`)})), '')`;
+    }
+    ok = "__okj";
+    from = `(select line_no, line, coalesce(json_valid(line) and json_type(line::json) = 'OBJECT', false) as __okj
+      from __lines where line is not null and trim(line, e' \\t\\r') <> '')`;
+  } else {
+    const n = src.names.length;
+    const d = src.delimiter ?? ",";
+    let fields: string;
+    if (d === "whitespace") {
+      fields = `string_split_regex(trim(line, e' \\t\\r'), '[ \\t]+')`;
+    } else {
+      const D = reChar(d);
+      const field = `\\s*"(?:[^"]|"")*"\\s*|[^"${D}]*`;
+      const unq = `x -> case when trim(x) like '"%"' then replace(trim(x)[2:-2], '""', '"') else trim(x) end`;
+      fields = `case when contains(line, '"') then (case when regexp_full_match(line, '(?:${field})(?:${D}(?:${field}))*')
+        then list_transform(regexp_extract_all(line, '(?:^|${D})(${field})', 1), ${unq}) end)
+        else string_split(line, ${sqlString(d)}) end`;
+    }
+    for (const r of ["customer", "date", "amount", "order", "status", "currency"] as Role[]) {
+      const i = idx(ctx.map[r]);
+      v[r] = i < 0 ? null : `nullif(trim(__f[${i + 1}]), '')`;
+    }
+    ok = `len(__f) = ${n}`;
+    from = `(select line_no, line, ${fields} as __f from __lines
+      where line is not null and trim(line, e' \\t\\r') <> '' ${src.header ? "and line_no > 1" : ""})`;
+  }
+  const key = `trim(line, e' \\t\\r')`;
+  const body = finishSql(ctx, v, `coalesce(${ok}, false)`, key, from);
+  await run(conn, `create or replace temp table ${table} as ${body}`, src.file);
+  if (rejected > 0) {
+    await run(
+      conn,
+      `insert into ${table} (${STAGE_COLUMNS}) select ${ctx.fileIdx}, line_no, null, null, null, null, null, null, null,
+        null, 'parse_error', null, line from __li_rejl ${src.header ? "where line_no > 1" : ""}`,
+      src.file,
+    );
+  }
+  await run(conn, "drop table if exists __lines; drop table if exists __li_rejl; drop table if exists __li_shift");
+}
+
+/**
+ * Stages a Parquet file or a JSON array file (typed columns) into `table`; the row number is the record number.
+ */
+export async function stageRows(ctx: StageContext, src: SourceInfo, table: string): Promise<void> {
+  const { conn, map } = ctx;
+  const f = sqlString(src.file);
+  const reader =
+    src.kind === "parquet"
+      ? `(select *, file_row_number + 1 as __ln from read_parquet(${f}, file_row_number=true))`
+      : `(select *, row_number() over () as __ln from read_json(${f}, format='array'))`;
+  const types = new Map<string, string>();
+  const desc = await run(conn, `describe select * from ${reader}`, src.file);
+  for (const o of desc.getRowObjectsJson()) types.set(String(o.column_name), String(o.column_type));
+  const col = (r: Role) => (map[r] === undefined ? null : sqlIdent(map[r]!));
+  const str = (r: Role) => (col(r) === null ? "null::varchar" : `nullif(trim(${col(r)}::varchar), '')`);
+  const row = `to_json(struct_pack(${src.names.map((n) => `${sqlIdent(n)} := ${sqlIdent(n)}`).join(", ")}))`;
+  const day = typedDaySql(col("date")!, types.get(map.date) ?? "VARCHAR", ctx.dates);
+  const amount = map.amount ? `try_cast(${col("amount")} as double)` : "null::double";
+  const reason = `case when customer is null then 'missing_customer' when day is null then 'bad_date'
+    ${map.amount ? `when ${amountBad("amount")} then 'bad_amount'` : ""} end`;
+  const badCol = `case reason when 'missing_customer' then ${sqlString(map.customer)} when 'bad_date' then ${sqlString(map.date)}
+    ${map.amount ? `when 'bad_amount' then ${sqlString(map.amount)}` : ""} end`;
+  await run(
+    conn,
+    `create or replace temp table ${table} as select ${ctx.fileIdx} as file_idx, __ln::bigint as line_no, customer, day,
+      ts, amount, order_id, status, currency, extra, reason, ${badCol} as bad_column,
+      case when reason is not null then ${row} end as original
+    from (select *, ${reason} as reason from (select *, ${str("customer")} as customer, ${day} as day,
+      ${ctx.dupKeys ? `epoch(try_cast(${col("date")} as timestamptz))` : "null::double"} as ts, ${amount} as amount,
+      ${str("order")} as order_id, ${str("status")} as status, ${str("currency")} as currency,
+      ${ctx.dupKeys ? row : "null::varchar"} as extra from ${reader}))`,
+    src.file,
+  );
+}
+
+/**
+ * Tries DuckDB's typed CSV reader on a delimited file. Succeeds only when the file is entirely clean (no rejected
+ * line, no missing or unparseable value); otherwise drops what it made and returns false.
+ */
+export async function stageFast(ctx: StageContext, src: SourceInfo, table: string): Promise<boolean> {
+  const { conn, map } = ctx;
+  if (src.kind !== "text" || !src.delimiter || src.delimiter === "whitespace") return false;
+  if (new Set(src.names).size !== src.names.length || src.names.some((n) => n === "")) return false;
+  const dateIdx = src.names.indexOf(map.date);
+  const fmt = ctx.dates.format === undefined ? sampleDateFormat(src.sample.map((l) => splitSampleLine(l, src.delimiter!)[dateIdx] ?? "")) : undefined;
+  if (!fmt) return false;
+  const cols = src.names
+    .map((n) => `${sqlString(n)}: '${n === map.date ? "DATE" : n === map.amount ? "DOUBLE" : "VARCHAR"}'`)
+    .join(", ");
+  await run(conn, "drop table if exists __lf_rej; drop table if exists __lf_rejscan");
+  const c = (r: Role) => (map[r] === undefined ? "null::varchar" : `nullif(trim(${sqlIdent(map[r]!)}), '')`);
+  const amount = map.amount ? sqlIdent(map.amount) : "null::double";
+  const row = src.names.map((n) => `coalesce(${sqlIdent(n)}::varchar, '')`).join(` || e'\\x1f' || `);
+  await run(
+    conn,
+    `create or replace temp table ${table} as select ${ctx.fileIdx} as file_idx, null::bigint as line_no,
+      ${c("customer")} as customer, (${sqlIdent(map.date)} - date '1970-01-01')::integer as day,
+      ${ctx.dupKeys ? `epoch(${sqlIdent(map.date)})` : "null::double"} as ts, ${amount} as amount,
+      ${c("order")} as order_id, ${c("status")} as status, ${c("currency")} as currency,
+      ${ctx.dupKeys ? row : "null::varchar"} as extra, null::varchar as reason, null::varchar as bad_column,
+      null::varchar as original
+    from read_csv(${sqlString(src.file)}, columns={${cols}}, delim=${sqlString(src.delimiter)}, quote='"', escape='"',
+      header=${src.header}, auto_detect=false, strict_mode=true, dateformat=${sqlString(fmt)}, ignore_errors=true,
+      store_rejects=true, rejects_table='__lf_rej', rejects_scan='__lf_rejscan')`,
+    src.file,
+  );
+  const check = await run(
+    conn,
+    `select (select count(*) from __lf_rej)::integer as rej, count(*) filter (where customer is null or day is null
+      or day not between -25567 and 83237 ${map.amount ? `or ${amountBad("amount")}` : ""})::integer as bad from ${table}`,
+  );
+  const { rej, bad } = check.getRowObjectsJson()[0];
+  await run(conn, "drop table if exists __lf_rej; drop table if exists __lf_rejscan");
+  if (Number(rej) === 0 && Number(bad) === 0) return true;
+  await run(conn, `drop table if exists ${table}`);
+  return false;
+}
