@@ -9,7 +9,9 @@
 export function logAddExp(a: number, b: number): number {
   if (a === Number.NEGATIVE_INFINITY) return b;
   if (b === Number.NEGATIVE_INFINITY) return a;
-  const m = a > b ? a : b;
+  // Equal arguments: also keeps logAddExp(Infinity, Infinity) = Infinity (a - b would be NaN).
+  if (a === b) return a + Math.LN2;
+  const m = Math.max(a, b);
   return m + Math.log1p(Math.exp(-Math.abs(a - b)));
 }
 
@@ -42,9 +44,17 @@ export function log1mExp(x: number): number {
  */
 export function logSumExp(values: ArrayLike<number>): number {
   let m = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < values.length; i++) if (values[i] > m) m = values[i];
+  let iMax = -1;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] > m) {
+      m = values[i];
+      iMax = i;
+    }
+  }
   if (m === Number.NEGATIVE_INFINITY || !Number.isFinite(m)) return m;
+  // m + log1p(Σ_{i≠max} e^{v_i - m}) rather than m + log(Σ e^{v_i - m}): keeps full relative accuracy when the
+  // result is near 0 (logSumExp([0, -40]) is 4.2e-18, not 0), matching logAddExp for two values.
   let s = 0;
-  for (let i = 0; i < values.length; i++) s += Math.exp(values[i] - m);
-  return m + Math.log(s);
+  for (let i = 0; i < values.length; i++) if (i !== iMax) s += Math.exp(values[i] - m);
+  return m + Math.log1p(s);
 }
