@@ -159,6 +159,6 @@ export function round(x: number, digits = 2): number {
 /** Builds a row-aligned lookup from customer id to row. */
 export function indexById(ids: readonly string[]): Map<string, number> {
   const m = new Map<string, number>();
-  ids.forEach((id, i) => m.set(id, i));
+  for (let i = 0; i < ids.length; i++) m.set(ids[i], i);
   return m;
 }
