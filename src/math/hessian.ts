@@ -62,7 +62,7 @@ export function cholesky(A: ArrayLike<number>, n: number): Float64Array | undefi
 /**
  * Inverse of a symmetric positive-definite matrix through its Cholesky factor.
  * @returns the inverse, or `undefined` when the matrix is not positive definite
- * @example invertSpd(new Float64Array([2, 0, 0, 4]), 2) // => [0.5, 0, 0, 0.25]
+ * @example invertSpd(new Float64Array([2, 0, 0, 4]), 2) // ≈ [0.5, 0, 0, 0.25] (first entry 0.4999999999999999)
  */
 export function invertSpd(A: ArrayLike<number>, n: number): Float64Array | undefined {
   const L = cholesky(A, n);
