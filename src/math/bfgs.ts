@@ -118,7 +118,14 @@ export function bfgs(f: ObjectiveWithGradient, x0: ArrayLike<number>, options: B
     let fNew = Number.NaN;
     let accepted = false;
     for (let ls = 0; ls < 60; ls++) {
-      for (let i = 0; i < n; i++) xNew[i] = x[i] + step * p[i];
+      let moved = false;
+      for (let i = 0; i < n; i++) {
+        xNew[i] = x[i] + step * p[i];
+        if (xNew[i] !== x[i]) moved = true;
+      }
+      // A step too small to change x in floating point would pass the Armijo test with fNew === fx: that is a failed
+      // line search, not an iteration.
+      if (!moved) break;
       fNew = f(xNew, gNew);
       if (Number.isFinite(fNew) && fNew <= fx + 1e-4 * step * slope && gNew.every(Number.isFinite)) {
         accepted = true;
