@@ -10,9 +10,21 @@ import {
   bgNbdLogLikelihood,
   bgNbdProbabilityAlive,
   bgNbdProbabilityOfPurchases,
+  bgNbdScoreMany,
   fitBgNbd,
   simulateBgNbd,
 } from "./bg-nbd.ts";
+import {
+  fitMbgNbd,
+  MBG_NBD_PARAMS,
+  type MbgNbdParams,
+  mbgNbdExpectedPurchases,
+  mbgNbdExpectedPurchasesNewCustomer,
+  mbgNbdLogLikelihood,
+  mbgNbdProbabilityAlive,
+  mbgNbdProbabilityOfPurchases,
+  simulateMbgNbd,
+} from "./mbg-nbd.ts";
 import type { PurchaseModel } from "./purchase-model.ts";
 
 export const bgNbd: PurchaseModel<BgNbdParams> = {
@@ -25,11 +37,25 @@ export const bgNbd: PurchaseModel<BgNbdParams> = {
   expectedPurchasesNewCustomer: bgNbdExpectedPurchasesNewCustomer,
   probabilityOfPurchases: bgNbdProbabilityOfPurchases,
   simulate: simulateBgNbd,
+  scoreMany: bgNbdScoreMany,
+};
+
+export const mbgNbd: PurchaseModel<MbgNbdParams> = {
+  name: "mbg-nbd",
+  paramNames: MBG_NBD_PARAMS,
+  fit: fitMbgNbd,
+  logLikelihood: mbgNbdLogLikelihood,
+  expectedPurchases: mbgNbdExpectedPurchases,
+  probabilityAlive: mbgNbdProbabilityAlive,
+  expectedPurchasesNewCustomer: mbgNbdExpectedPurchasesNewCustomer,
+  probabilityOfPurchases: mbgNbdProbabilityOfPurchases,
+  simulate: simulateMbgNbd,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: models have different parameter records
 const purchaseModels: Record<string, PurchaseModel<any>> = {
   "bg-nbd": bgNbd,
+  "mbg-nbd": mbgNbd,
 };
 
 /**
