@@ -3,9 +3,12 @@
  * first bytes: CSV/TSV delimiter (or runs of whitespace), header line, column names, NDJSON keys.
  * Only the head of a file is read in JS; rows are read by DuckDB.
  */
-import { createReadStream } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, readdir, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import { LoyalError } from "../../errors.ts";
 import { type DuckDBConnection, sqlString } from "../duckdb.ts";
@@ -220,8 +223,11 @@ export async function sniffSource(conn: DuckDBConnection, file: string, opts: Sn
     }
     return { file, kind: "ndjson", header: false, names: keys, sample: lines };
   }
-  const delimiter = normalizeDelimiter(opts.delimiter) ?? detectDelimiter(lines.slice(0, 50));
   const firstLine = rawLines[0] ?? "";
+  const delimiter =
+    normalizeDelimiter(opts.delimiter) ??
+    [...CANDIDATES, "whitespace"].find((d) => splitSampleLine(firstLine, d).filter(isKnownColumnName).length >= 2) ??
+    detectDelimiter(lines.slice(0, 50));
   const first = splitSampleLine(firstLine, delimiter);
   const nonBlankAfter = rawLines.slice(1).find((l) => l.trim() !== "");
   const header =
@@ -276,4 +282,35 @@ export function typicalFieldCount(src: SourceInfo): number {
   let bestCount = 0;
   for (const [n, c] of counts) if (c > bestCount) [best, bestCount] = [n, c];
   return best;
+}
+
+/**
+ * Copies a (possibly gzipped) file into the temp directory with every line end (\r\n, \r, \n) made \n, chunk by
+ * chunk. Used only when DuckDB's reader rejects a file that mixes line ends.
+ * @returns the copy's path (the caller deletes it)
+ */
+export async function normalizedCopy(file: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "loyal-nl-"));
+  const out = join(dir, basename(file).replace(/\.gz$/i, ""));
+  let pendingCr = false;
+  const fix = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      let s = chunk.toString("latin1");
+      if (pendingCr) s = `\r${s}`;
+      pendingCr = s.endsWith("\r");
+      if (pendingCr) s = s.slice(0, -1);
+      cb(null, Buffer.from(s.replace(/\r\n?/g, "\n"), "latin1"));
+    },
+    flush(cb) {
+      cb(null, pendingCr ? Buffer.from("\n") : undefined);
+    },
+  });
+  const src = createReadStream(file);
+  try {
+    if (file.toLowerCase().endsWith(".gz")) await pipeline(src, createGunzip(), fix, createWriteStream(out));
+    else await pipeline(src, fix, createWriteStream(out));
+  } catch (e) {
+    throw new LoyalError("E_IO", `cannot read: ${(e as Error).message}`, { file });
+  }
+  return out;
 }

@@ -8,11 +8,13 @@
  * quarantine always comes from the exact reader. A quoted field spanning several lines is read correctly by the
  * typed reader only; the line reader quarantines its pieces as parse errors.
  */
+import { rm } from "node:fs/promises";
+import { dirname } from "node:path";
 import { LoyalError } from "../../errors.ts";
 import { type DuckDBConnection, sqlIdent, sqlString } from "../duckdb.ts";
 import type { ColumnMap, Role } from "./column-map.ts";
 import { type DateParsing, daySql, epochSql, sampleDateFormat, typedDaySql } from "./parse-date.ts";
-import { firstLine, type SourceInfo, splitSampleLine } from "./read-source.ts";
+import { firstLine, normalizedCopy, type SourceInfo, splitSampleLine } from "./read-source.ts";
 
 /** Columns of every staging table, in order. */
 export const STAGE_COLUMNS =
@@ -81,14 +83,27 @@ function reChar(c: string): string {
  */
 async function readLines(conn: DuckDBConnection, file: string): Promise<number> {
   await run(conn, "drop table if exists __li_rej; drop table if exists __li_rejscan; drop table if exists __li_raw");
-  await run(
-    conn,
-    `create temp table __li_raw as select line from read_csv(${sqlString(file)}, columns={'line':'VARCHAR'},
-      delim=e'\\x01\\x02\\x03', quote='', escape='', header=false, auto_detect=false, strict_mode=true,
-      ignore_errors=true, store_rejects=true, rejects_table='__li_rej', rejects_scan='__li_rejscan',
-      max_line_size=16777216)`,
-    file,
-  );
+  const read = (path: string) =>
+    conn.run(
+      `create temp table __li_raw as select line from read_csv(${sqlString(path)}, columns={'line':'VARCHAR'},
+        delim=e'\\x01\\x02\\x03', quote='', escape='', header=false, auto_detect=false, strict_mode=true,
+        ignore_errors=true, store_rejects=true, rejects_table='__li_rej', rejects_scan='__li_rejscan',
+        max_line_size=16777216)`,
+    );
+  try {
+    await read(file);
+  } catch {
+    // DuckDB's strict reader refuses a file mixing \n, \r\n and \r line ends: read a copy with \n only
+    const copy = await normalizedCopy(file);
+    try {
+      await run(conn, "drop table if exists __li_rej; drop table if exists __li_rejscan; drop table if exists __li_raw");
+      await read(copy);
+    } catch (e) {
+      throw new LoyalError("E_INPUT", `cannot read: ${firstLine((e as Error).message)}`, { file });
+    } finally {
+      await rm(dirname(copy), { recursive: true, force: true });
+    }
+  }
   const rej = await run(conn, `select count(*)::integer as n from __li_rej`);
   const n = Number(rej.getRowObjectsJson()[0].n);
   if (n === 0) {
@@ -123,10 +138,10 @@ export async function stageLines(ctx: StageContext, src: SourceInfo, table: stri
   if (src.kind === "ndjson") {
     for (const r of ["customer", "date", "amount", "order", "status", "currency"] as Role[]) {
       const col = ctx.map[r];
-      v[r] = col === undefined ? null : `nullif(trim(json_extract_string(line, ${sqlString(`$."${col.replaceAll('"', '\\"')}"`)})), '')`;
+      v[r] = col === undefined ? null : `nullif(trim(json_extract_string(__j, ${sqlString(`$."${col.replaceAll('"', '\\"')}"`)})), '')`;
     }
-    ok = "__okj";
-    from = `(select line_no, line, coalesce(json_valid(line) and json_type(line::json) = 'OBJECT', false) as __okj
+    ok = "__j is not null";
+    from = `(select line_no, line, case when (case when json_valid(line) then json_type(line) = 'OBJECT' else false end) then line::json end as __j
       from __lines where line is not null and trim(line, e' \\t\\r') <> '')`;
   } else {
     const n = src.names.length;
