@@ -20,7 +20,8 @@ export function printJson(io: CliIo, value: unknown): void {
 
 /** JSON replacer: typed arrays become arrays, non-finite numbers become null. */
 export function jsonReplacer(_key: string, value: unknown): unknown {
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>);
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView))
+    return Array.from(value as unknown as ArrayLike<number>);
   if (typeof value === "number" && !Number.isFinite(value)) return null;
   return value;
 }

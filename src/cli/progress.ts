@@ -34,7 +34,10 @@ export function createProgress(io: CliIo): Progress {
     },
     bar(label, total) {
       finishLast();
-      const b = new cliProgress.SingleBar({ format: `  ${label} [{bar}] {percentage}% | {value}/{total}`, stream: process.stderr, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+      const b = new cliProgress.SingleBar(
+        { format: `  ${label} [{bar}] {percentage}% | {value}/{total}`, stream: process.stderr, clearOnComplete: true },
+        cliProgress.Presets.shades_classic,
+      );
       b.start(total, 0);
       return { update: (d) => b.update(d), stop: () => b.stop() };
     },

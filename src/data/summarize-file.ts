@@ -2,13 +2,14 @@
  * One call from a transaction file to per-customer summaries: ingest (clean, quarantine, report) into DuckDB,
  * then summarise in SQL.
  */
+
+import { LoyalError } from "../errors.ts";
 import { closeDuckDb, type DuckDBConnection, openDuckDb } from "./duckdb.ts";
 import { type IngestionReport, type IngestOptions, ingestTransactions } from "./ingest/index.ts";
-import { isoToDay } from "./summary-sql.ts";
-import type { CustomerSummary } from "./summary.ts";
 import { summarizeTable } from "./summarize-table.ts";
+import type { CustomerSummary } from "./summary.ts";
+import { isoToDay } from "./summary-sql.ts";
 import type { TimeUnit } from "./time-unit.ts";
-import { LoyalError } from "../errors.ts";
 
 export interface SummarizeFileOptions extends IngestOptions {
   /** Calibration end (YYYY-MM-DD, included); default: the day of the last purchase in the data. */
@@ -37,7 +38,10 @@ export function dayToIso(day: number): string {
  * Loads transactions into a new in-memory DuckDB `purchases` table.
  * @returns the open connection (close it with closeDuckDb) and the ingestion report
  */
-export async function loadPurchases(source: string | string[], options: IngestOptions): Promise<{ conn: DuckDBConnection; ingestion: IngestionReport }> {
+export async function loadPurchases(
+  source: string | string[],
+  options: IngestOptions,
+): Promise<{ conn: DuckDBConnection; ingestion: IngestionReport }> {
   const conn = await openDuckDb();
   try {
     const { report } = await ingestTransactions(conn, source, options);
@@ -52,17 +56,24 @@ export async function loadPurchases(source: string | string[], options: IngestOp
  * Summarises a purchases table already loaded on `conn`, defaulting the end to the last purchase day.
  * @throws LoyalError E_INPUT when no purchase is left after cleaning
  */
-export async function summarizeLoaded(conn: DuckDBConnection, options: { end?: string; holdoutEnd?: string; unit: TimeUnit }) {
+export async function summarizeLoaded(
+  conn: DuckDBConnection,
+  options: { end?: string; holdoutEnd?: string; unit: TimeUnit },
+) {
   let end = options.end;
   if (!end) {
-    const rows = (await conn.runAndReadAll("select max(day) as d from purchases")).getRowObjectsJS() as { d: number | null }[];
-    if (rows[0]?.d === null || rows[0]?.d === undefined) throw new LoyalError("E_INPUT", "no purchases left after cleaning");
+    const rows = (await conn.runAndReadAll("select max(day) as d from purchases")).getRowObjectsJS() as {
+      d: number | null;
+    }[];
+    if (rows[0]?.d === null || rows[0]?.d === undefined)
+      throw new LoyalError("E_INPUT", "no purchases left after cleaning");
     end = dayToIso(Number(rows[0].d));
   } else {
     isoToDay(end, "--end");
   }
   const r = await summarizeTable(conn, { end, holdoutEnd: options.holdoutEnd, unit: options.unit });
-  if (r.summary.ids.length === 0) throw new LoyalError("E_INPUT", `no customer has a purchase on or before the end ${end}`);
+  if (r.summary.ids.length === 0)
+    throw new LoyalError("E_INPUT", `no customer has a purchase on or before the end ${end}`);
   return { ...r, end };
 }
 
@@ -76,11 +87,20 @@ export async function summarizeLoaded(conn: DuckDBConnection, options: { end?: s
  * const r = await summarizeFile("datasets/CDNOW_sample.txt", { columns: ["master_id","customer_id","date","cds","amount"], end: "1997-09-30", unit: "week" });
  * r.summary.ids.length // => 2357
  */
-export async function summarizeFile(source: string | string[], options: SummarizeFileOptions): Promise<SummarizeFileResult> {
+export async function summarizeFile(
+  source: string | string[],
+  options: SummarizeFileOptions,
+): Promise<SummarizeFileResult> {
   const { conn, ingestion } = await loadPurchases(source, options);
   try {
     const r = await summarizeLoaded(conn, options);
-    return { summary: r.summary, ingestion, end: r.end, excludedAfterEnd: r.excludedAfterEnd, customersSeen: r.customersSeen };
+    return {
+      summary: r.summary,
+      ingestion,
+      end: r.end,
+      excludedAfterEnd: r.excludedAfterEnd,
+      customersSeen: r.customersSeen,
+    };
   } finally {
     closeDuckDb(conn);
   }

@@ -65,11 +65,16 @@ export async function writeTable(path: string, columns: Record<string, Column>):
     const tmp = join(dir, "t.csv");
     await writeCsv(tmp, columns);
     const types = Object.entries(columns)
-      .map(([k, c]) => `${sqlString(k)}: ${typeof c[0] === "string" || (c.length === 0 && Array.isArray(c)) ? "'VARCHAR'" : "'DOUBLE'"}`)
+      .map(
+        ([k, c]) =>
+          `${sqlString(k)}: ${typeof c[0] === "string" || (c.length === 0 && Array.isArray(c)) ? "'VARCHAR'" : "'DOUBLE'"}`,
+      )
       .join(", ");
     const conn = await openDuckDb();
     try {
-      await conn.run(`COPY (SELECT * FROM read_csv(${sqlString(tmp)}, header=true, columns={${types}})) TO ${sqlString(path)} (FORMAT parquet)`);
+      await conn.run(
+        `COPY (SELECT * FROM read_csv(${sqlString(tmp)}, header=true, columns={${types}})) TO ${sqlString(path)} (FORMAT parquet)`,
+      );
     } catch (e) {
       throw new LoyalError("E_IO", `cannot write Parquet: ${(e as Error).message}`, { file: path });
     } finally {

@@ -48,7 +48,13 @@ export async function analyzeTransactions(source: string | string[], options: An
   let spendModel: FittedModel | undefined;
   if (s.monetary && repeatCustomers >= 2) spendModel = fitSummary("gamma-gamma", s, { penalizer: options.penalizer });
   const horizon = options.horizon ?? (52 * 7) / { day: 1, week: 7, month: 365.25 / 12, year: 365.25 }[s.unit];
-  const scores = scoreCustomers(purchaseModel, s, { horizon, spendModel, months: options.months, discount: options.discount, daysPerMonth: options.daysPerMonth });
+  const scores = scoreCustomers(purchaseModel, s, {
+    horizon,
+    spendModel,
+    months: options.months,
+    discount: options.discount,
+    daysPerMonth: options.daysPerMonth,
+  });
   let e = 0;
   let a = 0;
   let clv = 0;

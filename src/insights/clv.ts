@@ -13,6 +13,7 @@ import { DAYS_PER_UNIT, type TimeUnit } from "../data/time-unit.ts";
 import { uniqueRows } from "../data/unique-rows.ts";
 import { LoyalError } from "../errors.ts";
 import { type GammaGammaParams, gammaGammaExpectedSpend } from "../models/gamma-gamma.ts";
+import type { PurchaseModel } from "../models/purchase-model.ts";
 import { purchaseModel } from "../models/registry.ts";
 import { assertSameUnit } from "../models/serialize.ts";
 import type { FittedModel } from "../models/types.ts";
@@ -41,6 +42,38 @@ export interface CustomerScores {
   meta: { model: string; unit: TimeUnit; horizon: number; months?: number; discount?: number; daysPerMonth?: number };
 }
 
+/** Generic path: every prediction evaluated once per distinct (frequency, recency, T). */
+function scoreByDistinctRows(
+  api: PurchaseModel,
+  p: Record<string, number>,
+  times: readonly number[],
+  summary: CustomerSummary,
+) {
+  const n = summary.frequency.length;
+  const u = uniqueRows([summary.frequency, summary.recency, summary.T]);
+  const m = u.first.length;
+  const K = times.length;
+  const eU = new Float64Array(m * K);
+  const aU = new Float64Array(m);
+  const c = { frequency: 0, recency: 0, T: 0 };
+  for (let j = 0; j < m; j++) {
+    const i = u.first[j];
+    c.frequency = summary.frequency[i];
+    c.recency = summary.recency[i];
+    c.T = summary.T[i];
+    aU[j] = api.probabilityAlive(p, c);
+    for (let k = 0; k < K; k++) eU[j * K + k] = api.expectedPurchases(p, times[k], c);
+  }
+  const expected = times.map(() => new Float64Array(n));
+  const pAlive = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const j = u.index[i];
+    pAlive[i] = aU[j];
+    for (let k = 0; k < K; k++) expected[k][i] = eU[j * K + k];
+  }
+  return { expected, pAlive };
+}
+
 /**
  * Scores every customer: expected purchases over the horizon, P(alive), and with a spend model the expected mean
  * spend and the discounted CLV. Predictions are evaluated once per distinct (frequency, recency, T).
@@ -56,48 +89,41 @@ export function scoreCustomers(model: FittedModel, summary: CustomerSummary, opt
   const api = purchaseModel(model.model);
   const p = model.params;
   const n = summary.frequency.length;
-  const u = uniqueRows([summary.frequency, summary.recency, summary.T]);
-  const m = u.first.length;
-  const eU = new Float64Array(m);
-  const aU = new Float64Array(m);
   const months = options.months ?? 12;
   const discount = options.discount ?? 0.01;
   const daysPerMonth = options.daysPerMonth ?? DAYS_PER_UNIT.month;
   const monthLen = daysPerMonth / DAYS_PER_UNIT[summary.unit];
   const withClv = options.spendModel !== undefined;
   if (withClv) {
-    if (options.spendModel!.model !== "gamma-gamma") throw new LoyalError("E_USAGE", `the spend model must be gamma-gamma, got ${options.spendModel!.model}`);
-    if (!summary.monetary) throw new LoyalError("E_USAGE", "CLV needs the summary's monetary_value column (summarise with an amount column)");
-    if (!(months >= 0 && Number.isInteger(months))) throw new LoyalError("E_USAGE", `months must be a whole number >= 0, got ${months}`);
+    if (options.spendModel!.model !== "gamma-gamma")
+      throw new LoyalError("E_USAGE", `the spend model must be gamma-gamma, got ${options.spendModel!.model}`);
+    if (!summary.monetary)
+      throw new LoyalError(
+        "E_USAGE",
+        "CLV needs the summary's monetary_value column (summarise with an amount column)",
+      );
+    if (!(months >= 0 && Number.isInteger(months)))
+      throw new LoyalError("E_USAGE", `months must be a whole number >= 0, got ${months}`);
     if (!(discount > -1)) throw new LoyalError("E_USAGE", `discount must be > -1, got ${discount}`);
   }
-  const clvFactorU = withClv ? new Float64Array(m) : undefined; // Σ_k ΔE[X]_k / (1+d)^k per distinct row
-  const c = { frequency: 0, recency: 0, T: 0 };
-  for (let j = 0; j < m; j++) {
-    const i = u.first[j];
-    c.frequency = summary.frequency[i];
-    c.recency = summary.recency[i];
-    c.T = summary.T[i];
-    eU[j] = api.expectedPurchases(p, options.horizon, c);
-    aU[j] = api.probabilityAlive(p, c);
-    if (clvFactorU) {
-      let prev = 0;
-      let acc = 0;
-      let disc = 1;
-      for (let k = 1; k <= months; k++) {
-        const cur = api.expectedPurchases(p, k * monthLen, c);
-        disc /= 1 + discount;
-        acc += (cur - prev) * disc;
-        prev = cur;
-      }
-      clvFactorU[j] = acc;
+  // Horizons: the prediction horizon, then the end of each CLV month.
+  const times = [options.horizon];
+  if (withClv) for (let k = 1; k <= months; k++) times.push(k * monthLen);
+  const { expected, pAlive } = api.scoreMany
+    ? api.scoreMany(p, times, summary)
+    : scoreByDistinctRows(api, p, times, summary);
+  const expectedPurchases = expected[0];
+  let clvFactor: Float64Array | undefined;
+  if (withClv) {
+    // Σ_k (E[X(k·m)] − E[X((k−1)·m)]) / (1 + d)^k per customer.
+    clvFactor = new Float64Array(n);
+    let disc = 1;
+    for (let k = 1; k <= months; k++) {
+      disc /= 1 + discount;
+      const cur = expected[k];
+      const prev = k > 1 ? expected[k - 1] : undefined;
+      for (let i = 0; i < n; i++) clvFactor[i] += (cur[i] - (prev ? prev[i] : 0)) * disc;
     }
-  }
-  const expectedPurchases = new Float64Array(n);
-  const pAlive = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    expectedPurchases[i] = eU[u.index[i]];
-    pAlive[i] = aU[u.index[i]];
   }
   const out: CustomerScores = {
     ids: summary.ids,
@@ -105,7 +131,7 @@ export function scoreCustomers(model: FittedModel, summary: CustomerSummary, opt
     pAlive,
     meta: { model: model.model, unit: summary.unit, horizon: options.horizon },
   };
-  if (withClv && clvFactorU) {
+  if (withClv && clvFactor) {
     const gg = options.spendModel!.params as GammaGammaParams;
     const expectedSpend = new Float64Array(n);
     const clv = new Float64Array(n);
@@ -113,7 +139,7 @@ export function scoreCustomers(model: FittedModel, summary: CustomerSummary, opt
     for (let i = 0; i < n; i++) {
       const s = gammaGammaExpectedSpend(gg, mon[i] > 0 ? summary.frequency[i] : 0, mon[i]);
       expectedSpend[i] = s;
-      clv[i] = s * clvFactorU[u.index[i]];
+      clv[i] = s * clvFactor[i];
     }
     out.expectedSpend = expectedSpend;
     out.clv = clv;

@@ -10,7 +10,7 @@ import { LoyalError } from "../errors.ts";
 import type { Rng } from "../math/random.ts";
 import { betaln, digamma, expm1, gammaln, hyp2f1 } from "../math/special.ts";
 import { informationCriteria, maximizeLikelihood, totalWeight } from "./fit.ts";
-import { frequencyIndex, validateRfm } from "./rfm-cache.ts";
+import { fewValuesIndex, frequencyIndex, type ValueIndex, validateRfm } from "./rfm-cache.ts";
 import type { FitOptions, FittedModel } from "./types.ts";
 
 export interface BgNbdParams {
@@ -60,6 +60,13 @@ export function bgNbdLogLikelihoodWithGradient(p: ArrayLike<number>, data: RfmDa
   }
   const lnAlpha = Math.log(alpha);
   const { frequency, recency, T, weights } = data;
+  // ln(α + T) and ln(α + t_x) once per distinct value when there are few (daily data), else per row.
+  const tIdx = fewValuesIndex(T);
+  const rIdx = fewValuesIndex(recency);
+  const lnAT = logShifted(alpha, T, tIdx);
+  const lnAR = logShifted(alpha, recency, rIdx);
+  const invAT = grad ? lnAT.map((v) => Math.exp(-v)) : lnAT;
+  const invAR = grad ? lnAR.map((v) => Math.exp(-v)) : lnAR;
   let ll = 0;
   let gr = 0;
   let gAlpha = 0;
@@ -72,15 +79,15 @@ export function bgNbdLogLikelihoodWithGradient(p: ArrayLike<number>, data: RfmDa
     const j = index[i];
     const x = values[j];
     const rx = r + x;
-    const lnAT = Math.log(alpha + T[i]);
-    const a3 = -rx * lnAT;
+    const lT = tIdx ? lnAT[tIdx.index[i]] : lnAT[i];
+    const a3 = -rx * lT;
     let lse = a3;
     let w4 = 0;
-    let lnAtx = 0;
+    let lR = 0;
     if (x > 0) {
-      lnAtx = Math.log(alpha + recency[i]);
-      const a4 = lnRatio[j] - rx * lnAtx;
-      const hi = a3 > a4 ? a3 : a4;
+      lR = rIdx ? lnAR[rIdx.index[i]] : lnAR[i];
+      const a4 = lnRatio[j] - rx * lR;
+      const hi = Math.max(a3, a4);
       const e = Math.exp(-Math.abs(a3 - a4));
       lse = hi + Math.log1p(e);
       w4 = a4 >= a3 ? 1 / (1 + e) : e / (1 + e);
@@ -88,8 +95,13 @@ export function bgNbdLogLikelihoodWithGradient(p: ArrayLike<number>, data: RfmDa
     ll += w * (cA[j] + r * lnAlpha + lse);
     if (grad) {
       const w3 = 1 - w4;
-      gr += w * (dAr[j] + lnAlpha - w3 * lnAT - w4 * lnAtx);
-      gAlpha += w * (r / alpha - rx * (w3 / (alpha + T[i]) + (x > 0 ? w4 / (alpha + recency[i]) : 0)));
+      gr += w * (dAr[j] + lnAlpha - w3 * lT - w4 * lR);
+      gAlpha +=
+        w *
+        (r / alpha -
+          rx *
+            (w3 * (tIdx ? invAT[tIdx.index[i]] : invAT[i]) +
+              (x > 0 ? w4 * (rIdx ? invAR[rIdx.index[i]] : invAR[i]) : 0)));
       ga += w * (dAa[j] + w4 / a);
       gb += w * (dAb[j] - (x > 0 ? w4 / (b + x - 1) : 0));
     }
@@ -101,6 +113,14 @@ export function bgNbdLogLikelihoodWithGradient(p: ArrayLike<number>, data: RfmDa
     grad[3] = gb;
   }
   return ll;
+}
+
+/** ln(shift + v) for each distinct value (with an index) or each row. */
+function logShifted(shift: number, column: Float64Array, idx: ValueIndex | null): Float64Array {
+  const src = idx ? idx.values : column;
+  const out = new Float64Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = Math.log(shift + src[i]);
+  return out;
 }
 
 /**
@@ -139,6 +159,7 @@ export function fitBgNbd(data: RfmData, options: FitOptions = {}): FittedModel<B
     names: BG_NBD_PARAMS,
     n,
     starts,
+    firstConverged: true,
     penalizer: options.penalizer,
     maxIterations: options.maxIterations,
     logLikelihood: (theta, g) => bgNbdLogLikelihoodWithGradient(theta, d, g),
@@ -210,6 +231,49 @@ export function bgNbdProbabilityAlive(p: BgNbdParams, c: Customer): number {
 export function bgNbdExpectedPurchases(p: BgNbdParams, t: number, c: Customer): number {
   const x = c.frequency;
   return (p.a + p.b + x - 1) * bracketOverAm1(p.r, p.alpha, p.a, p.b, x, c.T, t) * bgNbdProbabilityAlive(p, c);
+}
+
+/**
+ * Conditional expected purchases at several horizons and P(alive) for every customer at once. The ₂F₁ part depends
+ * on (x, T, t) only, so it is computed once per distinct (x, T) when T takes few values (daily data).
+ * @param p parameters
+ * @param times horizons (model time unit)
+ * @param data summaries
+ * @returns expected[k][i] = E[purchases in (T, T + times[k]] | customer i] and pAlive[i]
+ */
+export function bgNbdScoreMany(
+  p: BgNbdParams,
+  times: readonly number[],
+  data: RfmData,
+): { expected: Float64Array[]; pAlive: Float64Array } {
+  const n = data.frequency.length;
+  const fx = frequencyIndex(data);
+  const tIdx = fewValuesIndex(data.T);
+  const K = times.length;
+  const expected = times.map(() => new Float64Array(n));
+  const pAlive = new Float64Array(n);
+  const nT = tIdx ? tIdx.values.length : 0;
+  const cache = tIdx ? new Float64Array(fx.values.length * nT * K).fill(Number.NaN) : undefined;
+  const c = { frequency: 0, recency: 0, T: 0 };
+  for (let i = 0; i < n; i++) {
+    const x = data.frequency[i];
+    c.frequency = x;
+    c.recency = data.recency[i];
+    c.T = data.T[i];
+    const pa = bgNbdProbabilityAlive(p, c);
+    pAlive[i] = pa;
+    const mult = p.a + p.b + x - 1;
+    if (cache && tIdx) {
+      const base = (fx.index[i] * nT + tIdx.index[i]) * K;
+      if (Number.isNaN(cache[base])) {
+        for (let k = 0; k < K; k++) cache[base + k] = bracketOverAm1(p.r, p.alpha, p.a, p.b, x, c.T, times[k]);
+      }
+      for (let k = 0; k < K; k++) expected[k][i] = mult * cache[base + k] * pa;
+    } else {
+      for (let k = 0; k < K; k++) expected[k][i] = mult * bracketOverAm1(p.r, p.alpha, p.a, p.b, x, c.T, times[k]) * pa;
+    }
+  }
+  return { expected, pAlive };
 }
 
 /**

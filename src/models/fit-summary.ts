@@ -6,7 +6,7 @@
 import type { CustomerSummary, RfmData } from "../data/summary.ts";
 import { uniqueRows } from "../data/unique-rows.ts";
 import { LoyalError } from "../errors.ts";
-import { type GammaGammaFitOptions, fitGammaGamma } from "./gamma-gamma.ts";
+import { fitGammaGamma, type GammaGammaFitOptions } from "./gamma-gamma.ts";
 import { purchaseModel } from "./registry.ts";
 import type { FitOptions, FittedModel } from "./types.ts";
 
@@ -48,7 +48,10 @@ export interface FitSummaryOptions extends FitOptions, GammaGammaFitOptions {}
 export function fitSummary(model: string, summary: CustomerSummary, options: FitSummaryOptions = {}): FittedModel {
   if (model === "gamma-gamma") {
     if (!summary.monetary) throw new LoyalError("E_USAGE", "gamma-gamma needs a monetary_value column in the summary");
-    return fitGammaGamma({ frequency: summary.frequency, monetary: summary.monetary, weights: summary.weights }, options);
+    return fitGammaGamma(
+      { frequency: summary.frequency, monetary: summary.monetary, weights: summary.weights },
+      options,
+    );
   }
   const api = purchaseModel(model);
   const { data } = compressRfm(summary);

@@ -26,6 +26,11 @@ export interface MleProblem {
   starts: readonly (readonly number[])[];
   penalizer?: number;
   maxIterations?: number;
+  /**
+   * Stop at the first starting point that converges (for likelihoods known to be well behaved, such as BG/NBD and
+   * Gamma-Gamma); the later starts are fallbacks. Default false: every start is tried and the best optimum kept.
+   */
+  firstConverged?: boolean;
   /** Model name for messages. */
   model: string;
 }
@@ -92,6 +97,7 @@ export function maximizeLikelihood(problem: MleProblem): MleResult {
       }
     }
     if (Number.isFinite(r.value) && (best === undefined || better(r, best))) best = r;
+    if (problem.firstConverged && best?.converged) break;
   }
   if (!best || !Number.isFinite(best.value) || !best.x.every(Number.isFinite)) {
     throw new LoyalError(
@@ -139,7 +145,7 @@ export function maximizeLikelihood(problem: MleProblem): MleResult {
   };
   const H = numericHessian(totalObjective, best.x, 1e-5);
   const cov = H.every(Number.isFinite) ? invertSpd(H, k) : undefined;
-  if (!cov || !cov.every(Number.isFinite)) {
+  if (!cov?.every(Number.isFinite)) {
     warn(
       "W_HESSIAN",
       `${problem.model}: the Hessian at the optimum is not positive definite; standard errors are not available`,

@@ -29,9 +29,69 @@ export interface GammaGammaFitOptions extends FitOptions {
   constrainQ?: boolean;
 }
 
+/** Repeat customers with positive spend, with the data-only sums of the likelihood precomputed. */
+interface PreparedSpend {
+  x: Float64Array;
+  xz: Float64Array;
+  w: Float64Array;
+  /** Distinct frequencies and their total weights. */
+  xs: Float64Array;
+  wx: Float64Array;
+  W: number;
+  sumLnZ: number;
+  sumXLnZ: number;
+  sumXLnX: number;
+}
+
+const prepared = new WeakMap<Float64Array, PreparedSpend>();
+
+function prepare(data: SpendData): PreparedSpend {
+  const hit = prepared.get(data.monetary);
+  if (hit && hit.W >= 0 && data.weights === undefined) return hit;
+  const { frequency, monetary, weights } = data;
+  const x: number[] = [];
+  const xz: number[] = [];
+  const w: number[] = [];
+  const byX = new Map<number, number>();
+  let W = 0;
+  let sumLnZ = 0;
+  let sumXLnZ = 0;
+  let sumXLnX = 0;
+  for (let i = 0; i < frequency.length; i++) {
+    const xi = frequency[i];
+    const zi = monetary[i];
+    const wi = weights ? weights[i] : 1;
+    if (!(xi > 0 && zi > 0) || wi === 0) continue;
+    x.push(xi);
+    xz.push(xi * zi);
+    w.push(wi);
+    byX.set(xi, (byX.get(xi) ?? 0) + wi);
+    W += wi;
+    const lz = Math.log(zi);
+    sumLnZ += wi * lz;
+    sumXLnZ += wi * xi * lz;
+    sumXLnX += wi * xi * Math.log(xi);
+  }
+  const out: PreparedSpend = {
+    x: Float64Array.from(x),
+    xz: Float64Array.from(xz),
+    w: Float64Array.from(w),
+    xs: Float64Array.from(byX.keys()),
+    wx: Float64Array.from(byX.values()),
+    W,
+    sumLnZ,
+    sumXLnZ,
+    sumXLnX,
+  };
+  if (!data.weights) prepared.set(data.monetary, out);
+  return out;
+}
+
 /**
  * Log-likelihood (weighted total over customers with x > 0 and zbar > 0) and its gradient in (p, q, v).
  * Density of zbar given x: Γ(px+q)/(Γ(px)Γ(q)) · v^q · zbar^{px−1} · x^{px} / (v + x·zbar)^{px+q}.
+ * The Γ and ψ terms are evaluated once per distinct x and the data-only sums once per data set, so an evaluation
+ * costs one logarithm per customer.
  * @see lifetimes GammaGammaFitter._negative_log_likelihood
  */
 export function gammaGammaLogLikelihoodWithGradient(
@@ -43,36 +103,43 @@ export function gammaGammaLogLikelihoodWithGradient(
   const q = theta[1];
   const v = theta[2];
   if (!(p > 0 && q > 0 && v > 0)) return Number.NEGATIVE_INFINITY;
-  const lgQ = gammaln(q);
-  const psiQ = grad ? digamma(q) : 0;
+  const d = prepare(data);
   const lnV = Math.log(v);
-  let ll = 0;
-  let gp = 0;
-  let gq = 0;
-  let gv = 0;
-  const { frequency, monetary, weights } = data;
-  for (let i = 0; i < frequency.length; i++) {
-    const x = frequency[i];
-    const z = monetary[i];
-    if (!(x > 0 && z > 0)) continue;
-    const w = weights ? weights[i] : 1;
-    if (w === 0) continue;
-    const px = p * x;
-    const lnXz = Math.log(x * z + v);
-    const lnZ = Math.log(z);
-    const lnX = Math.log(x);
-    ll += w * (gammaln(px + q) - gammaln(px) - lgQ + q * lnV + (px - 1) * lnZ + px * lnX - (px + q) * lnXz);
+  let ll = -d.W * gammaln(q) + d.W * q * lnV + p * (d.sumXLnZ + d.sumXLnX) - d.sumLnZ;
+  let gp = d.sumXLnZ + d.sumXLnX;
+  let gq = grad ? -d.W * digamma(q) + d.W * lnV : 0;
+  const gv = (d.W * q) / v;
+  for (let j = 0; j < d.xs.length; j++) {
+    const px = p * d.xs[j];
+    ll += d.wx[j] * (gammaln(px + q) - gammaln(px));
     if (grad) {
       const psiPQ = digamma(px + q);
-      gp += w * x * (psiPQ - digamma(px) + lnZ + lnX - lnXz);
-      gq += w * (psiPQ - psiQ + lnV - lnXz);
-      gv += w * (q / v - (px + q) / (x * z + v));
+      gp += d.wx[j] * d.xs[j] * (psiPQ - digamma(px));
+      gq += d.wx[j] * psiPQ;
     }
   }
+  const { x, xz, w } = d;
+  let sumPL = 0;
+  let sumXL = 0;
+  let sumL = 0;
+  let sumInv = 0;
+  for (let i = 0; i < x.length; i++) {
+    const s = xz[i] + v;
+    const L = Math.log(s);
+    const wi = w[i];
+    const pxq = p * x[i] + q;
+    sumPL += wi * pxq * L;
+    if (grad) {
+      sumXL += wi * x[i] * L;
+      sumL += wi * L;
+      sumInv += (wi * pxq) / s;
+    }
+  }
+  ll -= sumPL;
   if (grad) {
-    grad[0] = gp;
-    grad[1] = gq;
-    grad[2] = gv;
+    grad[0] = gp - sumXL;
+    grad[1] = gq - sumL;
+    grad[2] = gv - sumInv;
   }
   return ll;
 }
@@ -123,8 +190,8 @@ export function fitGammaGamma(data: SpendData, options: GammaGammaFitOptions = {
   const starts = init
     ? [[init.p, init.q, init.v]]
     : [
-        [1, 1, 1],
         [pStart, 3, (mean * 2) / pStart],
+        [1, 1, 1],
         [pStart * 2, 5, (mean * 4) / (pStart * 2)],
       ];
   // With the constraint, the optimiser works on q' = q − 1 > 0.
@@ -134,6 +201,7 @@ export function fitGammaGamma(data: SpendData, options: GammaGammaFitOptions = {
     names: ["p", "q", "v"],
     n,
     starts: starts.map(([p, q, v]) => [p, Math.max(q - shift, 1e-3), v]),
+    firstConverged: true,
     penalizer: options.penalizer,
     maxIterations: options.maxIterations,
     logLikelihood: (theta, g) => {

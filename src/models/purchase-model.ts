@@ -22,6 +22,11 @@ export interface PurchaseModel<P extends Record<string, number> = Record<string,
   expectedPurchasesNewCustomer(params: P, t: number): number;
   /** P(X(t) = n) for a new customer. */
   probabilityOfPurchases(params: P, n: number, t: number): number;
+  /**
+   * Optional fast path: expected purchases at several horizons and P(alive) for all customers at once
+   * (must equal the scalar functions).
+   */
+  scoreMany?(params: P, times: readonly number[], data: RfmData): { expected: Float64Array[]; pAlive: Float64Array };
   /** Seeded simulation of summaries observed over T[i] each (resolution: see simulateBgNbd). */
   simulate(params: P, T: ArrayLike<number>, rng: Rng, resolution?: number): RfmData;
 }

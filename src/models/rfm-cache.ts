@@ -83,3 +83,43 @@ export function validateRfm(data: RfmData, what = "summary"): void {
     }
   }
 }
+
+export interface ValueIndex {
+  /** Distinct values (in first-seen order). */
+  values: Float64Array;
+  /** For each row, the index of its value in `values`. */
+  index: Uint32Array;
+}
+
+const valueCache = new WeakMap<Float64Array, ValueIndex | null>();
+
+/**
+ * Distinct values of a column when there are few of them (at most a quarter of the rows, as with daily-resolution
+ * recency and T), so that per-evaluation work such as ln(α + T) is done once per distinct value; `null` otherwise.
+ * Cached per array.
+ */
+export function fewValuesIndex(column: Float64Array): ValueIndex | null {
+  const hit = valueCache.get(column);
+  if (hit !== undefined) return hit;
+  const limit = Math.max(16, column.length >> 2);
+  const pos = new Map<number, number>();
+  const index = new Uint32Array(column.length);
+  let out: ValueIndex | null = null;
+  let ok = true;
+  for (let i = 0; i < column.length; i++) {
+    const v = column[i];
+    let j = pos.get(v);
+    if (j === undefined) {
+      j = pos.size;
+      if (j >= limit) {
+        ok = false;
+        break;
+      }
+      pos.set(v, j);
+    }
+    index[i] = j;
+  }
+  if (ok) out = { values: Float64Array.from(pos.keys()), index };
+  valueCache.set(column, out);
+  return out;
+}

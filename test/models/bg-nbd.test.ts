@@ -41,7 +41,8 @@ describe("BG/NBD fit", () => {
   });
 
   it("standard errors match the reference (delta method, 1% relative)", () => {
-    for (const k of ["r", "alpha", "a", "b"]) assertClose(fit.standardErrors![k], ref.mle_rounded_summary.standardErrors[k], { rel: 0.01 }, `se ${k}`);
+    for (const k of ["r", "alpha", "a", "b"])
+      assertClose(fit.standardErrors![k], ref.mle_rounded_summary.standardErrors[k], { rel: 0.01 }, `se ${k}`);
     const [lo, hi] = fit.intervals!.r;
     assert.ok(lo < fit.params.r && fit.params.r < hi);
   });
@@ -85,17 +86,25 @@ describe("BG/NBD predictions match reference-values.json", () => {
       });
     } else if (p.what.startsWith("unconditional")) {
       it(`E[X(t)] of a new customer at t = ${p.t.join(", ")} (6 decimals printed: abs 5e-7)`, () => {
-        p.t.forEach((t: number, i: number) => assertClose(bgNbdExpectedPurchasesNewCustomer(paramsOf(p.params), t), p.value[i], { abs: 5e-7 }, `t=${t}`));
+        p.t.forEach((t: number, i: number) =>
+          assertClose(bgNbdExpectedPurchasesNewCustomer(paramsOf(p.params), t), p.value[i], { abs: 5e-7 }, `t=${t}`),
+        );
       });
     } else if (p.what.startsWith("P(X(t)=n)")) {
       it(`P(X(${p.t}) = ${p.n}) = ${p.value} matches the BTYD R package documentation`, () => {
-        assertClose(bgNbdProbabilityOfPurchases(paramsOf(p.params), p.n, p.t), p.value, { rel: 1e-5 }, `n=${p.n} t=${p.t}`);
+        assertClose(
+          bgNbdProbabilityOfPurchases(paramsOf(p.params), p.n, p.t),
+          p.value,
+          { rel: 1e-5 },
+          `n=${p.n} t=${p.t}`,
+        );
       });
     } else if (p.what.startsWith("sum over")) {
       it("sum of conditional expected purchases over the 2,357 CDNOW customers in 39 weeks = 1653.4233", () => {
         const d = cdnowRounded();
         let s = 0;
-        for (let i = 0; i < d.ids.length; i++) s += bgNbdExpectedPurchases(mle, 39, { frequency: d.frequency[i], recency: d.recency[i], T: d.T[i] });
+        for (let i = 0; i < d.ids.length; i++)
+          s += bgNbdExpectedPurchases(mle, 39, { frequency: d.frequency[i], recency: d.recency[i], T: d.T[i] });
         assertClose(s, p.value, { rel: 1e-7 }, "sum");
       });
     }
@@ -132,12 +141,27 @@ describe("BG/NBD invariants", () => {
     const days: BgNbdParams = { ...published, alpha: published.alpha * 7 };
     const c = { frequency: 2, recency: 30.43, T: 38.86 };
     const cd = { frequency: 2, recency: 30.43 * 7, T: 38.86 * 7 };
-    assertClose(bgNbdExpectedPurchases(days, 39 * 7, cd), bgNbdExpectedPurchases(published, 39, c), { rel: 1e-12 }, "E");
+    assertClose(
+      bgNbdExpectedPurchases(days, 39 * 7, cd),
+      bgNbdExpectedPurchases(published, 39, c),
+      { rel: 1e-12 },
+      "E",
+    );
     assertClose(bgNbdProbabilityAlive(days, cd), bgNbdProbabilityAlive(published, c), { rel: 1e-12 }, "P(alive)");
-    assertClose(bgNbdExpectedPurchasesNewCustomer(days, 39 * 7), bgNbdExpectedPurchasesNewCustomer(published, 39), { rel: 1e-12 }, "E new");
+    assertClose(
+      bgNbdExpectedPurchasesNewCustomer(days, 39 * 7),
+      bgNbdExpectedPurchasesNewCustomer(published, 39),
+      { rel: 1e-12 },
+      "E new",
+    );
     const d = cdnowRounded();
     const dd = { ...d, recency: d.recency.map((v) => v * 7), T: d.T.map((v) => v * 7) };
-    assertClose(bgNbdLogLikelihood(days, dd), bgNbdLogLikelihood(published, d) - (d.frequency.reduce((a, b) => a + b, 0) * Math.log(7)), { rel: 1e-12 }, "LL differs by the Jacobian x·ln 7");
+    assertClose(
+      bgNbdLogLikelihood(days, dd),
+      bgNbdLogLikelihood(published, d) - d.frequency.reduce((a, b) => a + b, 0) * Math.log(7),
+      { rel: 1e-12 },
+      "LL differs by the Jacobian x·ln 7",
+    );
   });
 
   it("is finite for frequency 10,000 and for recency 0", () => {
@@ -151,7 +175,11 @@ describe("BG/NBD invariants", () => {
       const pa = bgNbdProbabilityAlive(published, c);
       assert.ok(Number.isFinite(e) && e >= 0, `E ${JSON.stringify(c)} = ${e}`);
       assert.ok(Number.isFinite(pa), `P ${JSON.stringify(c)} = ${pa}`);
-      const ll = bgNbdLogLikelihood(published, { frequency: Float64Array.of(c.frequency), recency: Float64Array.of(c.recency), T: Float64Array.of(c.T) });
+      const ll = bgNbdLogLikelihood(published, {
+        frequency: Float64Array.of(c.frequency),
+        recency: Float64Array.of(c.recency),
+        T: Float64Array.of(c.T),
+      });
       assert.ok(Number.isFinite(ll), `LL ${JSON.stringify(c)} = ${ll}`);
     }
   });

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createRng } from "../../src/math/random.ts";
-import { fitGammaGamma, gammaGammaExpectedSpend, gammaGammaLogLikelihood, simulateGammaGamma } from "../../src/models/gamma-gamma.ts";
+import {
+  fitGammaGamma,
+  gammaGammaExpectedSpend,
+  gammaGammaLogLikelihood,
+  simulateGammaGamma,
+} from "../../src/models/gamma-gamma.ts";
 import { cdnowWithSpend, reference } from "../helpers/datasets.ts";
 import { assertClose } from "../helpers/tolerance.ts";
 
@@ -23,13 +28,20 @@ describe("Gamma-Gamma", () => {
   });
 
   it("log-likelihood at the reference optimum is -4055.9232 (1e-6 relative)", () => {
-    assertClose(gammaGammaLogLikelihood(ref.mle_rounded_summary.params, data), ref.mle_rounded_summary.logLikelihood, { rel: 1e-6 }, "LL");
+    assertClose(
+      gammaGammaLogLikelihood(ref.mle_rounded_summary.params, data),
+      ref.mle_rounded_summary.logLikelihood,
+      { rel: 1e-6 },
+      "LL",
+    );
   });
 
   it("conditional expected spend of the first 10 customers matches reference-values.json (1e-6 relative)", () => {
     const v = ref.published.params;
     const expected: number[] = reference.gamma_gamma_predictions.value;
-    expected.forEach((e, i) => assertClose(gammaGammaExpectedSpend(v, d.frequency[i], d.monetary![i]), e, { rel: 1e-6 }, `customer ${d.ids[i]}`));
+    expected.forEach((e, i) =>
+      assertClose(gammaGammaExpectedSpend(v, d.frequency[i], d.monetary![i]), e, { rel: 1e-6 }, `customer ${d.ids[i]}`),
+    );
   });
 
   it("customers without repeat purchases get the population mean p·v/(q−1)", () => {

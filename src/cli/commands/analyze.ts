@@ -100,22 +100,50 @@ function printDigest(io: CliIo, a: Analysis, dir: string): void {
   const u = a.summary.unit;
   const lines: string[] = [];
   lines.push("loyal analysis");
-  lines.push(`  rows read ${ing.rowsRead.toLocaleString("en-US")}: used ${ing.rowsUsed.toLocaleString("en-US")}, merged ${ing.rowsMerged.toLocaleString("en-US")}, quarantined ${ing.rowsQuarantined.toLocaleString("en-US")}`);
-  lines.push(`  customers ${f.customers.toLocaleString("en-US")}, repeat buyers ${f.repeatCustomers.toLocaleString("en-US")} (repeat rate ${(100 * f.repeatRate).toFixed(1)}%), calibration end ${a.end}, unit ${u}`);
+  lines.push(
+    `  rows read ${ing.rowsRead.toLocaleString("en-US")}: used ${ing.rowsUsed.toLocaleString("en-US")}, merged ${ing.rowsMerged.toLocaleString("en-US")}, quarantined ${ing.rowsQuarantined.toLocaleString("en-US")}`,
+  );
+  lines.push(
+    `  customers ${f.customers.toLocaleString("en-US")}, repeat buyers ${f.repeatCustomers.toLocaleString("en-US")} (repeat rate ${(100 * f.repeatRate).toFixed(1)}%), calibration end ${a.end}, unit ${u}`,
+  );
   const pm = a.purchaseModel;
-  lines.push(`  ${pm.model}: ${Object.entries(pm.params).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", ")}; log-likelihood ${pm.logLikelihood.toFixed(3)}`);
-  if (a.spendModel) lines.push(`  gamma-gamma: ${Object.entries(a.spendModel.params).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(", ")}; log-likelihood ${a.spendModel.logLikelihood.toFixed(3)}`);
-  lines.push(`  expected purchases in the next ${fmt(a.scores.meta.horizon, 1)} ${u}s: ${fmt(f.totalExpectedPurchases, 1)}; mean P(alive) ${f.meanPAlive.toFixed(3)}`);
-  if (f.totalClv !== null) lines.push(`  total ${a.scores.meta.months}-month CLV (monthly discount ${a.scores.meta.discount}): ${fmt(f.totalClv)}`);
+  lines.push(
+    `  ${pm.model}: ${Object.entries(pm.params)
+      .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+      .join(", ")}; log-likelihood ${pm.logLikelihood.toFixed(3)}`,
+  );
+  if (a.spendModel)
+    lines.push(
+      `  gamma-gamma: ${Object.entries(a.spendModel.params)
+        .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+        .join(", ")}; log-likelihood ${a.spendModel.logLikelihood.toFixed(3)}`,
+    );
+  lines.push(
+    `  expected purchases in the next ${fmt(a.scores.meta.horizon, 1)} ${u}s: ${fmt(f.totalExpectedPurchases, 1)}; mean P(alive) ${f.meanPAlive.toFixed(3)}`,
+  );
+  if (f.totalClv !== null)
+    lines.push(
+      `  total ${a.scores.meta.months}-month CLV (monthly discount ${a.scores.meta.discount}): ${fmt(f.totalClv)}`,
+    );
   io.stdout(`${lines.join("\n")}\n\n`);
   const table = new Table({
     head: ["customer", "frequency", "recency", "T", "exp. purchases", "P(alive)", "CLV"],
     style: io.isTTY ? undefined : { head: [], border: [] },
   });
   for (const c of topCustomers(a, 10)) {
-    table.push([c.customer_id, c.frequency, fmt(c.recency), fmt(c.T), fmt(c.expected_purchases), c.p_alive.toFixed(3), c.clv === null ? "" : fmt(c.clv)]);
+    table.push([
+      c.customer_id,
+      c.frequency,
+      fmt(c.recency),
+      fmt(c.T),
+      fmt(c.expected_purchases),
+      c.p_alive.toFixed(3),
+      c.clv === null ? "" : fmt(c.clv),
+    ]);
   }
-  io.stdout(`top customers by ${a.scores.clv ? "CLV" : "expected purchases"}\n${table.toString()}\n\nwritten to ${dir}: summary.csv, ${pm.model}.json${a.spendModel ? ", gamma-gamma.json" : ""}, scores.csv, ingestion.json\n`);
+  io.stdout(
+    `top customers by ${a.scores.clv ? "CLV" : "expected purchases"}\n${table.toString()}\n\nwritten to ${dir}: summary.csv, ${pm.model}.json${a.spendModel ? ", gamma-gamma.json" : ""}, scores.csv, ingestion.json\n`,
+  );
 }
 
 export function register(program: Command, ctx: CliContext): void {

@@ -12,19 +12,20 @@ export function datasetPath(name: string): string {
 }
 
 export function register(program: Command, ctx: CliContext): void {
-  addAnalyzeOptions(program.command("demo").description("analyze the bundled CDNOW data (calibration to 1997-09-30, in weeks)"), "loyal-demo").action(
-    async (flags: AnalyzeFlags) => {
-      await runAnalyze(ctx, [datasetPath("CDNOW_master.txt")], {
-        ...flags,
-        columns: "customer_id,date,cds,amount",
-        customer: "customer_id",
-        date: "date",
-        amount: "amount",
-        delimiter: "whitespace",
-        end: "1997-09-30",
-        unit: "week",
-        tz: "UTC",
-      });
-    },
-  );
+  addAnalyzeOptions(
+    program.command("demo").description("analyze the bundled CDNOW data (calibration to 1997-09-30, in weeks)"),
+    "loyal-demo",
+  ).action(async (flags: AnalyzeFlags) => {
+    await runAnalyze(ctx, [datasetPath("CDNOW_master.txt")], {
+      ...flags,
+      columns: "customer_id,date,cds,amount",
+      customer: "customer_id",
+      date: "date",
+      amount: "amount",
+      delimiter: "whitespace",
+      end: "1997-09-30",
+      unit: "week",
+      tz: "UTC",
+    });
+  });
 }

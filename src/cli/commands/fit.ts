@@ -34,31 +34,52 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command("fit")
     .description("fit a model to a customer summary (CSV with customer_id, frequency, recency, T[, monetary_value])")
-    .argument("<summary>", "summary CSV written by `loyal summarize` (or the published ID,frequency,recency,T / ID,x,t_x,T,zbar layouts)")
+    .argument(
+      "<summary>",
+      "summary CSV written by `loyal summarize` (or the published ID,frequency,recency,T / ID,x,t_x,T,zbar layouts)",
+    )
     .option("--model <name>", "bg-nbd | gamma-gamma (and the other registered models)", "bg-nbd")
     .option("--penalizer <x>", "L2 penalty on the parameters", "0")
     .option("--constrain-q", "gamma-gamma: force q > 1 (finite mean spend)")
     .option("--unit <unit>", "time unit of the summary when the file does not say", "week")
     .option("-o, --output <file>", "write the fitted model as JSON")
     .option("--json", "print the fit as one JSON object")
-    .action(async (file: string, flags: { model: string; penalizer: string; constrainQ?: boolean; unit: string; output?: string; json?: boolean }) => {
-      const penalizer = Number(flags.penalizer);
-      if (!(penalizer >= 0)) throw new LoyalError("E_USAGE", `--penalizer must be a number >= 0, got '${flags.penalizer}'`);
-      const progress = createProgress(ctx.io);
-      progress.step(`reading ${file}`);
-      const summary = await readSummaryCsv(file, { unit: parseTimeUnit(flags.unit) });
-      progress.step(`fitting ${flags.model} to ${summary.ids.length} customers`);
-      const model = fitSummary(flags.model, summary, { penalizer, constrainQ: flags.constrainQ });
-      if (flags.output) await saveModel(flags.output, model);
-      progress.done();
-      const result = fitResult(model);
-      if (flags.json) printJson(ctx.io, result);
-      else {
-        const ps = Object.entries(model.params)
-          .map(([k, v]) => `${k} = ${v.toPrecision(6)}${model.standardErrors ? ` (se ${model.standardErrors[k].toPrecision(3)})` : ""}`)
-          .join(", ");
-        ctx.io.stdout(`${model.model}: ${ps}\nlog-likelihood ${model.logLikelihood.toFixed(4)}, AIC ${model.aic.toFixed(2)}, BIC ${model.bic.toFixed(2)}, n ${model.n}, ${model.convergence.optimizer} converged in ${model.convergence.iterations} iterations\n`);
-        if (flags.output) ctx.io.stdout(`model written to ${flags.output}\n`);
-      }
-    });
+    .action(
+      async (
+        file: string,
+        flags: {
+          model: string;
+          penalizer: string;
+          constrainQ?: boolean;
+          unit: string;
+          output?: string;
+          json?: boolean;
+        },
+      ) => {
+        const penalizer = Number(flags.penalizer);
+        if (!(penalizer >= 0))
+          throw new LoyalError("E_USAGE", `--penalizer must be a number >= 0, got '${flags.penalizer}'`);
+        const progress = createProgress(ctx.io);
+        progress.step(`reading ${file}`);
+        const summary = await readSummaryCsv(file, { unit: parseTimeUnit(flags.unit) });
+        progress.step(`fitting ${flags.model} to ${summary.ids.length} customers`);
+        const model = fitSummary(flags.model, summary, { penalizer, constrainQ: flags.constrainQ });
+        if (flags.output) await saveModel(flags.output, model);
+        progress.done();
+        const result = fitResult(model);
+        if (flags.json) printJson(ctx.io, result);
+        else {
+          const ps = Object.entries(model.params)
+            .map(
+              ([k, v]) =>
+                `${k} = ${v.toPrecision(6)}${model.standardErrors ? ` (se ${model.standardErrors[k].toPrecision(3)})` : ""}`,
+            )
+            .join(", ");
+          ctx.io.stdout(
+            `${model.model}: ${ps}\nlog-likelihood ${model.logLikelihood.toFixed(4)}, AIC ${model.aic.toFixed(2)}, BIC ${model.bic.toFixed(2)}, n ${model.n}, ${model.convergence.optimizer} converged in ${model.convergence.iterations} iterations\n`,
+          );
+          if (flags.output) ctx.io.stdout(`model written to ${flags.output}\n`);
+        }
+      },
+    );
 }

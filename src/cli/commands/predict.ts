@@ -35,12 +35,18 @@ export function scoreTotals(s: CustomerScores) {
     a += s.pAlive[i];
     if (s.clv) clv += s.clv[i];
   }
-  return { customers: s.ids.length, expectedPurchases: e, meanPAlive: a / Math.max(1, s.ids.length), clv: s.clv ? clv : null };
+  return {
+    customers: s.ids.length,
+    expectedPurchases: e,
+    meanPAlive: a / Math.max(1, s.ids.length),
+    clv: s.clv ? clv : null,
+  };
 }
 
 export function parsePositive(name: string, v: string, allowZero = false): number {
   const x = Number(v);
-  if (!Number.isFinite(x) || x < 0 || (!allowZero && x === 0)) throw new LoyalError("E_USAGE", `${name} must be a number ${allowZero ? ">=" : ">"} 0, got '${v}'`);
+  if (!Number.isFinite(x) || x < 0 || (!allowZero && x === 0))
+    throw new LoyalError("E_USAGE", `${name} must be a number ${allowZero ? ">=" : ">"} 0, got '${v}'`);
   return x;
 }
 
@@ -57,34 +63,60 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--days-per-month <d>", "length of a month in days", String(365.25 / 12))
     .option("-o, --output <file>", "scores output (.csv or .parquet)")
     .option("--json", "print totals (and, without -o, every customer's scores) as one JSON object")
-    .action(async (modelFile: string, summaryFile: string, flags: { horizon: string; spendModel?: string; months: string; discount: string; daysPerMonth: string; output?: string; json?: boolean }) => {
-      const progress = createProgress(ctx.io);
-      const model = await loadModel(modelFile);
-      if (model.model === "gamma-gamma") throw new LoyalError("E_USAGE", `${modelFile} is a spend model: pass a purchase model first and the spend model with --spend-model`);
-      const spendModel = flags.spendModel ? await loadModel(flags.spendModel) : undefined;
-      progress.step(`reading ${summaryFile}`);
-      const summary = await readSummaryCsv(summaryFile, { unit: model.unit });
-      progress.step(`scoring ${summary.ids.length} customers`);
-      const scores = scoreCustomers(model, summary, {
-        horizon: parsePositive("--horizon", flags.horizon, true),
-        spendModel,
-        months: parsePositive("--months", flags.months, true),
-        discount: Number(flags.discount),
-        daysPerMonth: parsePositive("--days-per-month", flags.daysPerMonth),
-      });
-      if (flags.output) {
-        progress.step(`writing ${flags.output}`);
-        await writeTable(flags.output, scoreColumns(scores));
-      }
-      progress.done();
-      const totals = scoreTotals(scores);
-      if (flags.json) {
-        const cols = scoreColumns(scores);
-        const customers = flags.output ? undefined : scores.ids.map((id, i) => Object.fromEntries(Object.entries(cols).map(([k, c]) => [k, k === "customer_id" ? id : (c as Float64Array)[i]])));
-        printJson(ctx.io, { meta: scores.meta, totals, output: flags.output ?? null, customers });
-      } else {
-        ctx.io.stdout(`${totals.customers} customers: ${totals.expectedPurchases.toFixed(1)} expected purchases in the next ${scores.meta.horizon} ${scores.meta.unit}s, mean P(alive) ${totals.meanPAlive.toFixed(3)}${totals.clv !== null ? `, total ${scores.meta.months}-month CLV ${totals.clv.toFixed(2)}` : ""}\n`);
-        if (flags.output) ctx.io.stdout(`scores written to ${flags.output}\n`);
-      }
-    });
+    .action(
+      async (
+        modelFile: string,
+        summaryFile: string,
+        flags: {
+          horizon: string;
+          spendModel?: string;
+          months: string;
+          discount: string;
+          daysPerMonth: string;
+          output?: string;
+          json?: boolean;
+        },
+      ) => {
+        const progress = createProgress(ctx.io);
+        const model = await loadModel(modelFile);
+        if (model.model === "gamma-gamma")
+          throw new LoyalError(
+            "E_USAGE",
+            `${modelFile} is a spend model: pass a purchase model first and the spend model with --spend-model`,
+          );
+        const spendModel = flags.spendModel ? await loadModel(flags.spendModel) : undefined;
+        progress.step(`reading ${summaryFile}`);
+        const summary = await readSummaryCsv(summaryFile, { unit: model.unit });
+        progress.step(`scoring ${summary.ids.length} customers`);
+        const scores = scoreCustomers(model, summary, {
+          horizon: parsePositive("--horizon", flags.horizon, true),
+          spendModel,
+          months: parsePositive("--months", flags.months, true),
+          discount: Number(flags.discount),
+          daysPerMonth: parsePositive("--days-per-month", flags.daysPerMonth),
+        });
+        if (flags.output) {
+          progress.step(`writing ${flags.output}`);
+          await writeTable(flags.output, scoreColumns(scores));
+        }
+        progress.done();
+        const totals = scoreTotals(scores);
+        if (flags.json) {
+          const cols = scoreColumns(scores);
+          const customers = flags.output
+            ? undefined
+            : scores.ids.map((id, i) =>
+                Object.fromEntries(
+                  Object.entries(cols).map(([k, c]) => [k, k === "customer_id" ? id : (c as Float64Array)[i]]),
+                ),
+              );
+          printJson(ctx.io, { meta: scores.meta, totals, output: flags.output ?? null, customers });
+        } else {
+          ctx.io.stdout(
+            `${totals.customers} customers: ${totals.expectedPurchases.toFixed(1)} expected purchases in the next ${scores.meta.horizon} ${scores.meta.unit}s, mean P(alive) ${totals.meanPAlive.toFixed(3)}${totals.clv !== null ? `, total ${scores.meta.months}-month CLV ${totals.clv.toFixed(2)}` : ""}\n`,
+          );
+          if (flags.output) ctx.io.stdout(`scores written to ${flags.output}\n`);
+        }
+      },
+    );
 }
