@@ -1,0 +1,135 @@
+/**
+ * Summarises loyal's `purchases` table (customer_id VARCHAR, day INTEGER days since 1970-01-01, amount DOUBLE)
+ * inside DuckDB with {@link summarySql}, reading the result back column-wise into typed arrays.
+ */
+import type { DuckDBConnection, DuckDBVector } from "@duckdb/node-api";
+import { LoyalError } from "../errors.ts";
+import type { CustomerSummary } from "./summary.ts";
+import { excludedCustomersSql, type SummarySqlOptions, summarySql } from "./summary-sql.ts";
+import type { TimeUnit } from "./time-unit.ts";
+
+/** What to summarise: the table and the periods. */
+export interface SummarizeTableOptions {
+  /** Table with columns customer_id, day, amount (default "purchases"). */
+  table?: string;
+  /** Calibration end, YYYY-MM-DD, included. */
+  end: string;
+  /** Holdout end, YYYY-MM-DD, included: the holdout period is (end, holdoutEnd]. */
+  holdoutEnd?: string;
+  unit: TimeUnit;
+}
+
+/** A summary with the count of customers it had to leave out. */
+export interface SummaryResult {
+  summary: CustomerSummary;
+  /** Customers whose first purchase is after the calibration end (not in the summary). */
+  excludedAfterEnd: number;
+  /** Distinct customers in the table (summary rows + excludedAfterEnd). */
+  customersSeen: number;
+}
+
+/**
+ * Builds a CustomerSummary from column arrays named as {@link summarySql} names its output.
+ * @param columns `customer_id` (strings) and the numeric columns as Float64Array
+ * @param unit the time unit the durations are in
+ * @param end the calibration end (YYYY-MM-DD)
+ * @returns the summary; monetary and holdout columns when present in `columns`
+ */
+export function summaryFromColumns(
+  columns: { customer_id: string[] } & Record<string, Float64Array | string[]>,
+  unit: TimeUnit,
+  end: string,
+): CustomerSummary {
+  const num = (name: string) => columns[name] as Float64Array | undefined;
+  const summary: CustomerSummary = {
+    unit,
+    ids: columns.customer_id,
+    frequency: num("frequency")!,
+    recency: num("recency")!,
+    T: num("T")!,
+    calibrationEnd: end,
+  };
+  if (num("monetary_value")) summary.monetary = num("monetary_value");
+  if (num("holdout_frequency"))
+    summary.holdout = {
+      frequency: num("holdout_frequency")!,
+      monetary: num("holdout_monetary_value") ?? new Float64Array(summary.ids.length),
+      duration: num("holdout_duration")!,
+    };
+  return summary;
+}
+
+function copyDoubles(vector: DuckDBVector, target: Float64Array, offset: number, rows: number, name: string): void {
+  for (let i = 0; i < rows; i++) {
+    const v = vector.getItem(i);
+    if (typeof v !== "number") throw new LoyalError("E_INTERNAL", `summary column ${name} has a non-number at ${i}`);
+    target[offset + i] = v;
+  }
+}
+
+/**
+ * Runs a query whose first column is text and the others DOUBLE, returning them column-wise.
+ * Chunks are read straight into typed arrays (no row objects): the fastest reader measured on 1M rows.
+ * @param conn an open DuckDB connection
+ * @param sql the query
+ * @returns the columns by name: the first as string[], the rest as Float64Array
+ * @throws LoyalError E_INTERNAL when a numeric column holds NULL
+ */
+export async function readSummaryColumns(
+  conn: DuckDBConnection,
+  sql: string,
+): Promise<{ customer_id: string[] } & Record<string, Float64Array | string[]>> {
+  const result = await conn.run(sql);
+  const names = result.columnNames();
+  const chunks = await result.fetchAllChunks();
+  let rows = 0;
+  for (const chunk of chunks) rows += chunk.rowCount;
+  const ids: string[] = new Array(rows);
+  const nums = names.slice(1).map(() => new Float64Array(rows));
+  let offset = 0;
+  for (const chunk of chunks) {
+    const n = chunk.rowCount;
+    const idVector = chunk.getColumnVector(0);
+    for (let i = 0; i < n; i++) ids[offset + i] = idVector.getItem(i) as string;
+    for (let c = 1; c < names.length; c++) copyDoubles(chunk.getColumnVector(c), nums[c - 1], offset, n, names[c]);
+    offset += n;
+  }
+  const out: Record<string, Float64Array | string[]> = { customer_id: ids };
+  names.slice(1).forEach((name, c) => {
+    out[name] = nums[c];
+  });
+  return out as { customer_id: string[] } & Record<string, Float64Array | string[]>;
+}
+
+/**
+ * Summarises a purchases table per customer (calibration, and holdout when `holdoutEnd` is given).
+ * @param conn an open DuckDB connection holding the table
+ * @param options table name, calibration end, holdout end, unit
+ * @returns the summary (rows ordered by customer_id), the count of customers left out because their first purchase
+ *   is after `end`, and the count of customers seen
+ * @throws LoyalError E_USAGE for a bad date, or a holdout end not after the end
+ * @example
+ * const { summary } = await summarizeTable(conn, { end: "1997-09-30", unit: "week" });
+ * summary.frequency.length // => number of customers with a purchase on or before the end
+ */
+export async function summarizeTable(conn: DuckDBConnection, options: SummarizeTableOptions): Promise<SummaryResult> {
+  const sqlOptions: SummarySqlOptions = {
+    dialect: "duckdb",
+    table: options.table ?? "purchases",
+    customer: "customer_id",
+    date: "day",
+    dateIsDay: true,
+    amount: "amount",
+    end: options.end,
+    holdoutEnd: options.holdoutEnd,
+    unit: options.unit,
+  };
+  const columns = await readSummaryColumns(conn, summarySql(sqlOptions));
+  const counts = await conn.runAndReadAll(excludedCustomersSql(sqlOptions));
+  const [row] = counts.getRowObjectsJS() as { customers_seen: number; excluded_after_end: number }[];
+  return {
+    summary: summaryFromColumns(columns, options.unit, options.end),
+    excludedAfterEnd: row.excluded_after_end,
+    customersSeen: row.customers_seen,
+  };
+}
