@@ -129,6 +129,7 @@ function printDigest(io: CliIo, a: Analysis, dir: string): void {
   const table = new Table({
     head: ["customer", "frequency", "recency", "T", "exp. purchases", "P(alive)", "CLV"],
     style: io.isTTY ? undefined : { head: [], border: [] },
+    chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
   });
   for (const c of topCustomers(a, 10)) {
     table.push([
