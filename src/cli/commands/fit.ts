@@ -41,7 +41,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--model <name>", "bg-nbd | gamma-gamma (and the other registered models)", "bg-nbd")
     .option("--penalizer <x>", "L2 penalty on the parameters", "0")
     .option("--constrain-q", "gamma-gamma: force q > 1 (finite mean spend)")
-    .option("--unit <unit>", "time unit of the summary when the file does not say", "week")
+    .option("--unit <unit>", "time unit of the summary when the file has no '# unit:' line (default week)")
     .option("-o, --output <file>", "write the fitted model as JSON")
     .option("--json", "print the fit as one JSON object")
     .action(
@@ -61,7 +61,7 @@ export function register(program: Command, ctx: CliContext): void {
           throw new LoyalError("E_USAGE", `--penalizer must be a number >= 0, got '${flags.penalizer}'`);
         const progress = createProgress(ctx.io);
         progress.step(`reading ${file}`);
-        const summary = await readSummaryCsv(file, { unit: parseTimeUnit(flags.unit) });
+        const summary = await readSummaryCsv(file, { unit: flags.unit ? parseTimeUnit(flags.unit) : undefined });
         progress.step(`fitting ${flags.model} to ${summary.ids.length} customers`);
         const model = fitSummary(flags.model, summary, { penalizer, constrainQ: flags.constrainQ });
         if (flags.output) await saveModel(flags.output, model);
