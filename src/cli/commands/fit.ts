@@ -51,7 +51,7 @@ export function register(program: Command, ctx: CliContext): void {
           model: string;
           penalizer: string;
           constrainQ?: boolean;
-          unit: string;
+          unit?: string;
           output?: string;
           json?: boolean;
         },
