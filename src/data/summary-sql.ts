@@ -7,7 +7,9 @@
  * `frequency` = purchase days after the first within the calibration period (first day .. `end`, `end` included);
  * `recency` = last - first calibration purchase day; `T` = `end` - first purchase day; `monetary_value` = mean
  * amount of the repeat purchase days (0 when there are none). A purchase day whose amounts are all NULL counts as a
- * purchase but not in the mean. Customers whose first purchase is after `end` are left out (see
+ * purchase but not in the mean. Amounts are added exactly as DECIMAL(18, 6) (so amounts are taken to 6 decimals and
+ * must be below 10^12 in size); only the final means are doubles, which makes the result independent of thread
+ * scheduling and identical in both dialects. Customers whose first purchase is after `end` are left out (see
  * {@link excludedCustomersSql} to count them). Durations are in `unit` = days / {@link DAYS_PER_UNIT}.
  */
 import { LoyalError } from "../errors.ts";
@@ -132,7 +134,7 @@ function summaryBody(o: SummarySqlOptions): string {
   if (hasAmount) {
     const repeatDays = "(amount_days - CASE WHEN first_amount IS NULL THEN 0 ELSE 1 END)";
     out.push(
-      `CASE WHEN ${repeatDays} > 0 THEN CAST((amount_sum - COALESCE(first_amount, 0)) / ${repeatDays} AS ${p.dbl}) ` +
+      `CASE WHEN ${repeatDays} > 0 THEN CAST(amount_sum - COALESCE(first_amount, 0) AS ${p.dbl}) / CAST(${repeatDays} AS ${p.dbl}) ` +
         `ELSE CAST(0 AS ${p.dbl}) END AS monetary_value`,
     );
   }
@@ -140,12 +142,14 @@ function summaryBody(o: SummarySqlOptions): string {
     out.push(`CAST(COALESCE(holdout_days, 0) AS ${p.dbl}) AS holdout_frequency`);
     if (hasAmount)
       out.push(
-        `CASE WHEN holdout_amount_days > 0 THEN CAST(holdout_amount_sum / holdout_amount_days AS ${p.dbl}) ` +
+        `CASE WHEN holdout_amount_days > 0 THEN CAST(holdout_amount_sum AS ${p.dbl}) / CAST(holdout_amount_days AS ${p.dbl}) ` +
           `ELSE CAST(0 AS ${p.dbl}) END AS holdout_monetary_value`,
       );
     out.push(`${p.inUnit(`${p.holdoutEndDay! - p.endDay}`)} AS holdout_duration`);
   }
-  const amountSel = hasAmount ? `, CAST(SUM(${sqlIdent(o.amount!)}) AS ${p.dbl}) AS amount` : "";
+  // Amounts are summed as DECIMAL(18, 6): exact, so the result does not depend on the order rows are added in
+  // (threads) nor on the dialect; only the final means are doubles.
+  const amountSel = hasAmount ? `, SUM(CAST(${sqlIdent(o.amount!)} AS DECIMAL(18, 6))) AS amount` : "";
   return [
     "WITH purchase_days AS (",
     `  SELECT CAST(${cust} AS ${text}) AS customer_id, ${p.day} AS day${amountSel}`,
