@@ -34,7 +34,9 @@ async function ingest(source: string | string[], options?: IngestOptions) {
 }
 
 async function purchases(): Promise<{ customer_id: string; day: number; amount: number | null }[]> {
-  const r = await conn.runAndReadAll("select customer_id, day, amount from purchases order by customer_id, day, amount");
+  const r = await conn.runAndReadAll(
+    "select customer_id, day, amount from purchases order by customer_id, day, amount",
+  );
   return r.getRowObjectsJson().map((o) => ({
     customer_id: String(o.customer_id),
     day: Number(o.day),
@@ -80,7 +82,9 @@ function readCsv(path: string): string[][] {
 
 /** Independent CDNOW reading: plain fs + split. */
 function cdnowByHand(path: string, amountField: number, customerField: number, skipHeader: boolean) {
-  const lines = readFileSync(path, "utf8").split(/\r?\n/).filter((l) => l.trim() !== "");
+  const lines = readFileSync(path, "utf8")
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== "");
   const data = skipHeader ? lines.slice(1) : lines;
   let total = 0;
   const customers = new Set<string>();
@@ -170,12 +174,15 @@ describe("cleaning rules (test/fixtures/messy)", () => {
 
   test("strict mode writes the quarantine, then fails naming file, row and column of the first bad row", async () => {
     const q = join(tmp, "q-strict.csv");
-    await assert.rejects(ingestTransactions(conn, `${MESSY}/quarantine.csv`, { quarantineFile: q, strict: true }), (e) => {
-      assert.ok(isLoyalError(e, "E_STRICT"));
-      assert.deepEqual(e.location, { file: `${MESSY}/quarantine.csv`, row: 3, column: undefined });
-      assert.match(e.message, /quarantine\.csv, row 3: parse_error \(5 row\(s\) quarantined/);
-      return true;
-    });
+    await assert.rejects(
+      ingestTransactions(conn, `${MESSY}/quarantine.csv`, { quarantineFile: q, strict: true }),
+      (e) => {
+        assert.ok(isLoyalError(e, "E_STRICT"));
+        assert.deepEqual(e.location, { file: `${MESSY}/quarantine.csv`, row: 3, column: undefined });
+        assert.match(e.message, /quarantine\.csv, row 3: parse_error \(5 row\(s\) quarantined/);
+        return true;
+      },
+    );
     assert.equal(readCsv(q).length, 6);
     await assert.rejects(ingestTransactions(conn, `${MESSY}/quarantine.csv`, { strict: true }), (e) => {
       assert.ok(isLoyalError(e, "E_STRICT"));
@@ -202,6 +209,24 @@ describe("cleaning rules (test/fixtures/messy)", () => {
     ]);
   });
 
+  test("the typed reader (clean file) and the line reader (file with a bad line) agree, also on duplicates across files", async () => {
+    const clean = await ingest(`${MESSY}/orders.csv`);
+    const expected = await purchases();
+    const f = join(tmp, "orders-dirty.csv");
+    writeFileSync(f, `${readFileSync(`${MESSY}/orders.csv`, "utf8")}A9,,2024-03-09,1.00\n`);
+    const dirty = await ingest(f);
+    assert.equal(dirty.rowsQuarantined, 1);
+    assert.deepEqual({ ...dirty, rowsRead: 6, rowsQuarantined: 0, byReason: {}, files: clean.files }, clean);
+    assert.deepEqual(await purchases(), expected);
+    // line 2 of orders.csv again in a second export (read line by line because of its bad line): a duplicate
+    const g = join(tmp, "orders-overlap.csv");
+    writeFileSync(g, "order_id,customer_id,date,amount\nA1,c1,2024-03-01,10.00\nA7,c7,bad,1\n");
+    const both = await ingest([`${MESSY}/orders.csv`, g]);
+    assert.equal(both.rowsDuplicate, 2);
+    assert.equal(both.rowsQuarantined, 1);
+    assert.deepEqual(await purchases(), expected);
+  });
+
   test("without an order column, identical rows are separate same-day purchases (CDNOW style)", async () => {
     const r = await ingest(`${MESSY}/identical.txt`, { columns: ["customer", "date", "cds", "amount"] });
     assert.equal(r.rowsRead, 6);
@@ -225,7 +250,10 @@ describe("cleaning rules (test/fixtures/messy)", () => {
   });
 
   test("excluded statuses (case-insensitive) and customers are dropped and counted", async () => {
-    const r = await ingest(`${MESSY}/status.csv`, { excludeStatus: ["cancelled", "TEST"], excludeCustomers: ["TEST-1"] });
+    const r = await ingest(`${MESSY}/status.csv`, {
+      excludeStatus: ["cancelled", "TEST"],
+      excludeCustomers: ["TEST-1"],
+    });
     assert.equal(r.rowsExcludedStatus, 2);
     assert.equal(r.rowsExcludedCustomer, 1);
     assert.equal(r.rowsUsed, 3);
@@ -263,7 +291,7 @@ describe("cleaning rules (test/fixtures/messy)", () => {
     assert.deepEqual(r.byReason, { bad_date: 1 }); // 01/02/2024 is ambiguous: not guessed
     assert.deepEqual(r.columns, { customer: "id", date: "when", amount: "revenue", detected: ["amount"] });
     assert.deepEqual(await purchases(), [
-      { customer_id: "O\"Brien", day: dayOf("2024-02-01"), amount: 3.25 },
+      { customer_id: 'O"Brien', day: dayOf("2024-02-01"), amount: 3.25 },
       { customer_id: "plain", day: dayOf("2024-02-02"), amount: 4 },
     ]);
     assert.equal(readCsv(q)[1][4], '"Smith; John";01/02/2024;"1,5"');
@@ -372,6 +400,22 @@ describe("input formats", () => {
     assert.match(qr[4], /"total":3/);
   });
 
+  test("a JSON array file", async () => {
+    const f = join(tmp, "t.json");
+    writeFileSync(
+      f,
+      JSON.stringify([
+        { client_id: 7, invoice_date: "2024-05-01T08:00:00Z", sales: 2.5 },
+        { client_id: 7, invoice_date: "2024-05-02", sales: "n/a" },
+      ]),
+    );
+    const q = join(tmp, "q-json.csv");
+    const r = await ingest(f, { quarantineFile: q });
+    assert.deepEqual(r.byReason, { bad_amount: 1 });
+    assert.deepEqual(await purchases(), [{ customer_id: "7", day: dayOf("2024-05-01"), amount: 2.5 }]);
+    assert.deepEqual(readCsv(q)[1].slice(1, 4), ["2", "bad_amount", "sales"]);
+  });
+
   test("a directory and a glob of several files: concatenated, line numbers per file", async () => {
     const dir = mkdtempSync(join(tmp, "dir-"));
     writeFileSync(join(dir, "a.csv"), `${rows.join("\n")}\n`);
@@ -419,8 +463,32 @@ describe("robustness", () => {
     const rand = rng(20240601);
     const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
     const good = readFileSync(`${MESSY}/refunds.csv`, "utf8");
-    const pieces = ["c1", "2024-01-01", "12.5", "-3", '"', '""', ",", ";", "\t", " ", "\n", "\r\n", "", "x", "\u00e9",
-      "2024-13-01", "20240101", "NaN", "1e400", "{", "}", '"a,b"', "\u0000", "\uFEFF"];
+    const pieces = [
+      "c1",
+      "2024-01-01",
+      "12.5",
+      "-3",
+      '"',
+      '""',
+      ",",
+      ";",
+      "\t",
+      " ",
+      "\n",
+      "\r\n",
+      "",
+      "x",
+      "\u00e9",
+      "2024-13-01",
+      "20240101",
+      "NaN",
+      "1e400",
+      "{",
+      "}",
+      '"a,b"',
+      "\u0000",
+      "\uFEFF",
+    ];
     let reports = 0;
     let errors = 0;
     const token = () => pick(pieces) + (rand() < 0.3 ? pick(pieces) : "");
@@ -444,13 +512,22 @@ describe("robustness", () => {
       } else if (kind === 3) {
         ext = ".ndjson";
         const lines = Array.from({ length: 1 + Math.floor(rand() * 10) }, () => {
-          const l = JSON.stringify({ customer_id: token(), date: pick(["2024-01-02", token()]), amount: pick([1, -2, token()]) });
+          const l = JSON.stringify({
+            customer_id: token(),
+            date: pick(["2024-01-02", token()]),
+            amount: pick([1, -2, token()]),
+          });
           return rand() < 0.2 ? l.slice(0, Math.floor(rand() * l.length)) : l;
         });
         bytes = Buffer.from(lines.join("\n"));
       } else {
         const lines = Array.from({ length: Math.floor(rand() * 10) }, () =>
-          [pick(["00001", " 00002", token()]), pick(["19970101", token()]), pick(["1", token()]), pick(["9.99", token()])].join(pick([" ", "  ", "\t"])),
+          [
+            pick(["00001", " 00002", token()]),
+            pick(["19970101", token()]),
+            pick(["1", token()]),
+            pick(["9.99", token()]),
+          ].join(pick([" ", "  ", "\t"])),
         );
         bytes = Buffer.from(lines.join(pick(["\n", "\r\n", "\r"])));
         options = { columns: ["customer_id", "date", "cds", "amount"], delimiter: "whitespace" };
@@ -458,7 +535,10 @@ describe("robustness", () => {
       const f = join(tmp, `fuzz-${i}${ext}`);
       writeFileSync(f, bytes);
       try {
-        const { report } = await ingestTransactions(conn, f, { ...options, quarantineFile: join(tmp, `fuzz-q-${i}.csv`) });
+        const { report } = await ingestTransactions(conn, f, {
+          ...options,
+          quarantineFile: join(tmp, `fuzz-q-${i}.csv`),
+        });
         assertAddsUp(report);
         assert.equal(await scalar("select count(*) from purchases"), report.rowsUsed);
         reports++;

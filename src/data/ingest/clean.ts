@@ -35,6 +35,11 @@ export interface CleanOptions {
   hasCurrency: boolean;
   excludeStatus: string[];
   excludeCustomers: string[];
+  /**
+   * A clean table of exactly `(customer_id, day, amount)` behind `stage` (its only source): when nothing needs
+   * cleaning it is renamed to `purchases` instead of copied.
+   */
+  purchasesShaped?: string;
 }
 
 const num = (v: unknown) => Number(v ?? 0);
@@ -102,6 +107,14 @@ export async function cleanStaged(conn: DuckDBConnection, stage: string, o: Clea
   }
 
   const simple = !o.hasOrder && num(stats.neg) === 0 && !o.excludeStatus.length && !o.excludeCustomers.length;
+  if (simple && o.purchasesShaped) {
+    await run(
+      conn,
+      `drop view if exists ${stage}; drop table if exists purchases; alter table ${o.purchasesShaped} rename to purchases`,
+    );
+    counts.rowsUsed = counts.rowsRead - rowsQuarantined;
+    return counts;
+  }
   if (simple) {
     await run(
       conn,
@@ -112,9 +125,7 @@ export async function cleanStaged(conn: DuckDBConnection, stage: string, o: Clea
     return counts;
   }
 
-  const dup = o.hasOrder
-    ? "row_number() over (partition by extra order by file_idx, line_no) > 1"
-    : "false";
+  const dup = o.hasOrder ? "row_number() over (partition by extra order by file_idx, line_no) > 1" : "false";
   await run(
     conn,
     `create or replace temp table __li_kept as

@@ -1,3 +1,4 @@
 /** Transactions in: files → the `purchases` table, with a report and a quarantine. */
-export { type IngestionReport, type IngestOptions, ingestTransactions } from "./ingest.ts";
+
 export { type ColumnMap, mapColumns, normalizeName, ROLE_ALIASES, type Role } from "./column-map.ts";
+export { type IngestionReport, type IngestOptions, ingestTransactions } from "./ingest.ts";

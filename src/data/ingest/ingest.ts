@@ -168,36 +168,45 @@ async function ingest(
     );
   }
   const dupKeys = maps.some((m) => m.order !== undefined);
+  const selects: string[] = [];
+  let shaped: string | undefined;
   for (let i = 0; i < sources.length; i++) {
-    const table = `__li_stage_${i}`;
+    const table = `__loyal_stage_${i}`;
     tables.push(table);
     const ctx = { conn, fileIdx: i, map: maps[i], dates: { format: options.dateFormat, tz }, dupKeys };
     const src = sources[i];
-    if (src.kind === "parquet" || src.kind === "json-array") await stageRows(ctx, src, table);
-    else if (!(await stageFast(ctx, src, table))) await stageLines(ctx, src, table);
+    const fast = src.kind === "text" ? await stageFast(ctx, src, table) : undefined;
+    if (fast) {
+      selects.push(fast.select);
+      if (fast.purchasesShaped && sources.length === 1) shaped = table;
+    } else {
+      if (src.kind === "parquet" || src.kind === "json-array") await stageRows(ctx, src, table);
+      else await stageLines(ctx, src, table);
+      selects.push(`select ${STAGE_COLUMNS} from ${table}`);
+    }
   }
-  await run(
-    conn,
-    `create or replace temp view ${STAGE_VIEW} as ${tables.map((t) => `select ${STAGE_COLUMNS} from ${t}`).join(" union all ")}`,
-  );
+  await run(conn, `create or replace temp view ${STAGE_VIEW} as ${selects.join(" union all ")}`);
+  if (options.quarantineFile) await writeQuarantine(conn, STAGE_VIEW, files, options.quarantineFile);
+  if (options.strict) {
+    const first = await firstQuarantined(conn, STAGE_VIEW, files);
+    if (first) {
+      const where = options.quarantineFile ? `; all of them are in ${options.quarantineFile}` : "";
+      throw new LoyalError(
+        "E_STRICT",
+        `${first.reason} (${first.total} row(s) quarantined in strict mode${where})`,
+        { file: first.file, row: first.line, column: first.column },
+        { byReason: first.byReason },
+      );
+    }
+  }
   const counts = await cleanStaged(conn, STAGE_VIEW, {
     hasAmount: maps.some((m) => m.amount !== undefined),
     hasOrder: dupKeys,
     hasCurrency: maps.some((m) => m.currency !== undefined),
     excludeStatus: options.excludeStatus ?? [],
     excludeCustomers: options.excludeCustomers ?? [],
+    purchasesShaped: shaped,
   });
-  if (options.quarantineFile) await writeQuarantine(conn, STAGE_VIEW, files, options.quarantineFile);
-  if (options.strict && counts.rowsQuarantined > 0) {
-    const first = await firstQuarantined(conn, STAGE_VIEW, files);
-    const where = options.quarantineFile ? `; all of them are in ${options.quarantineFile}` : "";
-    throw new LoyalError(
-      "E_STRICT",
-      `${first?.reason ?? "bad row"} (${counts.rowsQuarantined} row(s) quarantined in strict mode${where})`,
-      first ? { file: first.file, row: first.line, column: first.column } : undefined,
-      { byReason: counts.byReason },
-    );
-  }
   const m = maps[0];
   const report: IngestionReport = {
     ...counts,
@@ -218,7 +227,18 @@ async function ingest(
 
 /** Rejects options of the wrong shape (callers may come from JSON). */
 function checkOptions(o: IngestOptions): void {
-  const strings: (keyof IngestOptions)[] = ["customer", "date", "amount", "order", "status", "currency", "delimiter", "dateFormat", "tz", "quarantineFile"];
+  const strings: (keyof IngestOptions)[] = [
+    "customer",
+    "date",
+    "amount",
+    "order",
+    "status",
+    "currency",
+    "delimiter",
+    "dateFormat",
+    "tz",
+    "quarantineFile",
+  ];
   for (const k of strings) {
     if (o[k] !== undefined && (typeof o[k] !== "string" || o[k] === "")) {
       throw new LoyalError("E_USAGE", `option ${k} must be a non-empty string`);

@@ -21,7 +21,7 @@ export interface DateParsing {
 export const MIN_DAY = -25567;
 export const MAX_DAY = 83237;
 
-const OFFSET = String.raw`(Z|z|[+-][0-9][0-9](:?[0-9][0-9])?)$`;
+const OFFSET = "(Z|z|[+-][0-9][0-9](:?[0-9][0-9])?)$";
 
 /** Wraps a naive TIMESTAMP expression so it is read in `tz` and yields epoch seconds. */
 function naiveEpoch(ts: string, tz: string): string {
@@ -77,7 +77,9 @@ export function typedDaySql(col: string, type: string, p: DateParsing): string {
  */
 export async function checkTimeZone(conn: DuckDBConnection, tz: string | undefined): Promise<string> {
   if (tz === undefined || tz === "UTC") return "UTC";
-  const r = await conn.runAndReadAll(`select count(*)::integer as n from pg_timezone_names() where name = ${sqlString(tz)}`);
+  const r = await conn.runAndReadAll(
+    `select count(*)::integer as n from pg_timezone_names() where name = ${sqlString(tz)}`,
+  );
   if (Number(r.getRowObjectsJson()[0].n) === 0) {
     throw new LoyalError("E_USAGE", `unknown time zone "${tz}" (use an IANA name such as Europe/Berlin, or UTC)`);
   }

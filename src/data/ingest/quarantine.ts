@@ -12,6 +12,10 @@ export interface QuarantinedRow {
   line: number;
   reason: string;
   column?: string;
+  /** How many rows are quarantined in all. */
+  total: number;
+  /** Quarantined rows per reason. */
+  byReason: Record<string, number>;
 }
 
 /** SQL for the quarantined rows of `stage`, file by file and line by line. */
@@ -26,7 +30,12 @@ function quarantineSql(stage: string, files: string[]): string {
  * Writes the quarantine CSV (a header line only when nothing was quarantined).
  * @throws LoyalError E_IO when the file cannot be written
  */
-export async function writeQuarantine(conn: DuckDBConnection, stage: string, files: string[], path: string): Promise<void> {
+export async function writeQuarantine(
+  conn: DuckDBConnection,
+  stage: string,
+  files: string[],
+  path: string,
+): Promise<void> {
   try {
     await conn.run(`copy (${quarantineSql(stage, files)}) to ${sqlString(path)} (format csv, header true)`);
   } catch (e) {
@@ -36,7 +45,7 @@ export async function writeQuarantine(conn: DuckDBConnection, stage: string, fil
   }
 }
 
-/** The first quarantined row, or undefined. */
+/** The first quarantined row (with the totals), or undefined when there is none. */
 export async function firstQuarantined(
   conn: DuckDBConnection,
   stage: string,
@@ -44,7 +53,19 @@ export async function firstQuarantined(
 ): Promise<QuarantinedRow | undefined> {
   const r = (await run(conn, `${quarantineSql(stage, files)} limit 1`)).getRowObjectsJson()[0];
   if (!r) return undefined;
+  const byReason: Record<string, number> = {};
+  let total = 0;
+  const counts = await run(
+    conn,
+    `select reason, count(*)::bigint as n from ${stage} where reason is not null group by reason`,
+  );
+  for (const c of counts.getRowObjectsJson()) {
+    byReason[String(c.reason)] = Number(c.n);
+    total += Number(c.n);
+  }
   return {
+    total,
+    byReason,
     file: String(r.file),
     line: Number(r.line_number),
     reason: String(r.reason),

@@ -66,7 +66,8 @@ export async function resolveSources(conn: DuckDBConnection, source: string | st
     }
     if (st.isDirectory()) {
       const names = (await readdir(s)).filter((n) => !n.startsWith(".") && DATA_EXT.test(n)).sort();
-      if (names.length === 0) throw new LoyalError("E_IO", `no data files (csv, txt, parquet, json...) in directory`, { file: s });
+      if (names.length === 0)
+        throw new LoyalError("E_IO", `no data files (csv, txt, parquet, json...) in directory`, { file: s });
       out.push(...names.map((n) => join(s, n)));
     } else {
       out.push(s);
@@ -216,7 +217,8 @@ export async function sniffSource(conn: DuckDBConnection, file: string, opts: Sn
     for (const l of lines) {
       try {
         const o = JSON.parse(l);
-        if (o && typeof o === "object" && !Array.isArray(o)) for (const k of Object.keys(o)) if (!keys.includes(k)) keys.push(k);
+        if (o && typeof o === "object" && !Array.isArray(o))
+          for (const k of Object.keys(o)) if (!keys.includes(k)) keys.push(k);
       } catch {
         // a broken line is quarantined later
       }
@@ -233,7 +235,11 @@ export async function sniffSource(conn: DuckDBConnection, file: string, opts: Sn
   const header =
     opts.header ??
     (firstLine.trim() !== "" &&
-      detectHeader(first, nonBlankAfter === undefined ? undefined : splitSampleLine(nonBlankAfter, delimiter), opts.columns));
+      detectHeader(
+        first,
+        nonBlankAfter === undefined ? undefined : splitSampleLine(nonBlankAfter, delimiter),
+        opts.columns,
+      ));
   let names: string[];
   if (opts.columns) {
     names = opts.columns;

@@ -13,7 +13,7 @@ import { dirname } from "node:path";
 import { LoyalError } from "../../errors.ts";
 import { type DuckDBConnection, sqlIdent, sqlString } from "../duckdb.ts";
 import type { ColumnMap, Role } from "./column-map.ts";
-import { type DateParsing, daySql, epochSql, sampleDateFormat, typedDaySql } from "./parse-date.ts";
+import { type DateParsing, daySql, epochSql, MAX_DAY, MIN_DAY, sampleDateFormat, typedDaySql } from "./parse-date.ts";
 import { firstLine, normalizedCopy, type SourceInfo, splitSampleLine } from "./read-source.ts";
 
 /** Columns of every staging table, in order. */
@@ -47,7 +47,7 @@ const amountBad = (a: string) => `(${a} is null or not isfinite(${a}))`;
  * The SELECT that turns per-role raw strings into staging columns.
  * @param v SQL per role for its trimmed raw string (null when the role has no column)
  * @param ok SQL that is true when the line split into the right number of fields
- * @param key SQL for the duplicate-detection key
+ * @param key SQL for the duplicate-detection key (may use `ts`, `amount` and the raw fields)
  * @param from the subquery providing `line_no`, `line` and whatever `v`, `ok`, `key` refer to
  */
 function finishSql(ctx: StageContext, v: Record<Role, string | null>, ok: string, key: string, from: string): string {
@@ -62,13 +62,28 @@ function finishSql(ctx: StageContext, v: Record<Role, string | null>, ok: string
   const role = (r: Role) => v[r] ?? "null::varchar";
   return `select ${ctx.fileIdx} as file_idx, line_no, customer, day, ts, amount, order_id, status, currency, extra, reason,
       ${badCol} as bad_column, case when reason is not null then __line end as original
-    from (select *, ${reason} as reason from (
+    from (select *, ${reason} as reason, ${ctx.dupKeys ? key : "null::varchar"} as extra from (
       select *, v_customer as customer, ${day} as day, ${ts} as ts, ${amount} as amount from (
-        select line_no, line as __line, ${ok} as __ok,
+        select *, line as __line, ${ok} as __ok,
           ${role("customer")} as v_customer, ${role("date")} as v_date, ${role("amount")} as v_amount,
-          ${role("order")} as order_id, ${role("status")} as status, ${role("currency")} as currency,
-          ${ctx.dupKeys ? key : "null::varchar"} as extra
+          ${role("order")} as order_id, ${role("status")} as status, ${role("currency")} as currency
         from ${from})))`;
+}
+
+/**
+ * The duplicate-detection key of a delimited row: every column in file order, the date as its epoch seconds (`ts`)
+ * and the amount as a DOUBLE, so both readers (typed and line by line) give the same key for the same row.
+ */
+function rowKeySql(names: string[], map: ColumnMap, raw: (i: number) => string, ts: string, amount: string): string {
+  return names
+    .map((n, i) =>
+      n === map.date
+        ? `coalesce((${ts})::varchar, '')`
+        : n === map.amount
+          ? `coalesce((${amount})::varchar, '')`
+          : `coalesce(${raw(i)}, '')`,
+    )
+    .join(` || e'\\x1f' || `);
 }
 
 /** Escapes a character for an RE2 pattern. */
@@ -96,7 +111,10 @@ async function readLines(conn: DuckDBConnection, file: string): Promise<number> 
     // DuckDB's strict reader refuses a file mixing \n, \r\n and \r line ends: read a copy with \n only
     const copy = await normalizedCopy(file);
     try {
-      await run(conn, "drop table if exists __li_rej; drop table if exists __li_rejscan; drop table if exists __li_raw");
+      await run(
+        conn,
+        "drop table if exists __li_rej; drop table if exists __li_rejscan; drop table if exists __li_raw",
+      );
       await read(copy);
     } catch (e) {
       throw new LoyalError("E_INPUT", `cannot read: ${firstLine((e as Error).message)}`, { file });
@@ -138,7 +156,10 @@ export async function stageLines(ctx: StageContext, src: SourceInfo, table: stri
   if (src.kind === "ndjson") {
     for (const r of ["customer", "date", "amount", "order", "status", "currency"] as Role[]) {
       const col = ctx.map[r];
-      v[r] = col === undefined ? null : `nullif(trim(json_extract_string(__j, ${sqlString(`$."${col.replaceAll('"', '\\"')}"`)})), '')`;
+      v[r] =
+        col === undefined
+          ? null
+          : `nullif(trim(json_extract_string(__j, ${sqlString(`$."${col.replaceAll('"', '\\"')}"`)})), '')`;
     }
     ok = "__j is not null";
     from = `(select line_no, line, case when (case when json_valid(line) then json_type(line) = 'OBJECT' else false end) then line::json end as __j
@@ -165,7 +186,10 @@ export async function stageLines(ctx: StageContext, src: SourceInfo, table: stri
     from = `(select line_no, line, ${fields} as __f from __lines
       where line is not null and trim(line, e' \\t\\r') <> '' ${src.header ? "and line_no > 1" : ""})`;
   }
-  const key = `trim(line, e' \\t\\r')`;
+  const key =
+    src.kind === "ndjson"
+      ? "__j::varchar"
+      : rowKeySql(src.names, ctx.map, (i) => `trim(__f[${i + 1}])`, "ts", "amount");
   const body = finishSql(ctx, v, `coalesce(${ok}, false)`, key, from);
   await run(conn, `create or replace temp table ${table} as ${body}`, src.file);
   if (rejected > 0) {
@@ -214,32 +238,52 @@ export async function stageRows(ctx: StageContext, src: SourceInfo, table: strin
   );
 }
 
+/** A lean table from the typed reader, and the SELECT that presents it with the staging columns. */
+export interface FastStage {
+  table: string;
+  select: string;
+  /** True when the table is exactly `(customer_id VARCHAR, day INTEGER, amount DOUBLE)`. */
+  purchasesShaped: boolean;
+}
+
 /**
- * Tries DuckDB's typed CSV reader on a delimited file. Succeeds only when the file is entirely clean (no rejected
- * line, no missing or unparseable value); otherwise drops what it made and returns false.
+ * Tries DuckDB's typed CSV reader on a delimited file, into a regular table holding only the columns that are
+ * needed. Succeeds only when the file is entirely clean (no rejected line; no missing, padded or unparseable
+ * value); otherwise drops what it made and returns undefined, and the caller reads the file line by line.
  */
-export async function stageFast(ctx: StageContext, src: SourceInfo, table: string): Promise<boolean> {
+export async function stageFast(ctx: StageContext, src: SourceInfo, table: string): Promise<FastStage | undefined> {
   const { conn, map } = ctx;
-  if (src.kind !== "text" || !src.delimiter || src.delimiter === "whitespace") return false;
-  if (new Set(src.names).size !== src.names.length || src.names.some((n) => n === "")) return false;
+  if (src.kind !== "text" || !src.delimiter || src.delimiter === "whitespace") return undefined;
+  if (new Set(src.names).size !== src.names.length || src.names.some((n) => n === "")) return undefined;
   const dateIdx = src.names.indexOf(map.date);
-  const fmt = ctx.dates.format === undefined ? sampleDateFormat(src.sample.map((l) => splitSampleLine(l, src.delimiter!)[dateIdx] ?? "")) : undefined;
-  if (!fmt) return false;
+  const fmt =
+    ctx.dates.format === undefined
+      ? sampleDateFormat(src.sample.map((l) => splitSampleLine(l, src.delimiter!)[dateIdx] ?? ""))
+      : undefined;
+  if (!fmt) return undefined;
   const cols = src.names
     .map((n) => `${sqlString(n)}: '${n === map.date ? "DATE" : n === map.amount ? "DOUBLE" : "VARCHAR"}'`)
     .join(", ");
   await run(conn, "drop table if exists __lf_rej; drop table if exists __lf_rejscan");
-  const c = (r: Role) => (map[r] === undefined ? "null::varchar" : `nullif(trim(${sqlIdent(map[r]!)}), '')`);
-  const amount = map.amount ? sqlIdent(map.amount) : "null::double";
-  const row = src.names.map((n) => `coalesce(${sqlIdent(n)}::varchar, '')`).join(` || e'\\x1f' || `);
+  const id = (r: Role) => sqlIdent(map[r]!);
+  const optional = (["order", "status", "currency"] as Role[]).filter((r) => map[r] !== undefined);
+  const outName: Record<string, string> = { order: "order_id", status: "status", currency: "currency" };
+
+  const select = [
+    `${id("customer")} as customer_id`,
+    `(${id("date")} - date '1970-01-01')::integer as day`,
+    `${map.amount ? id("amount") : "null::double"} as amount`,
+    ...optional.map((r) => `nullif(trim(${id(r)}), '') as ${outName[r]}`),
+    ...(ctx.dupKeys
+      ? [
+          `epoch(${id("date")}) as ts`,
+          `${rowKeySql(src.names, map, (i) => `trim(${sqlIdent(src.names[i])})`, `epoch(${id("date")})`, map.amount ? id("amount") : "null")} as extra`,
+        ]
+      : []),
+  ];
   await run(
     conn,
-    `create or replace temp table ${table} as select ${ctx.fileIdx} as file_idx, null::bigint as line_no,
-      ${c("customer")} as customer, (${sqlIdent(map.date)} - date '1970-01-01')::integer as day,
-      ${ctx.dupKeys ? `epoch(${sqlIdent(map.date)})` : "null::double"} as ts, ${amount} as amount,
-      ${c("order")} as order_id, ${c("status")} as status, ${c("currency")} as currency,
-      ${ctx.dupKeys ? row : "null::varchar"} as extra, null::varchar as reason, null::varchar as bad_column,
-      null::varchar as original
+    `create or replace table ${table} as select ${select.join(", ")}
     from read_csv(${sqlString(src.file)}, columns={${cols}}, delim=${sqlString(src.delimiter)}, quote='"', escape='"',
       header=${src.header}, auto_detect=false, strict_mode=true, dateformat=${sqlString(fmt)}, ignore_errors=true,
       store_rejects=true, rejects_table='__lf_rej', rejects_scan='__lf_rejscan')`,
@@ -247,12 +291,22 @@ export async function stageFast(ctx: StageContext, src: SourceInfo, table: strin
   );
   const check = await run(
     conn,
-    `select (select count(*) from __lf_rej)::integer as rej, count(*) filter (where customer is null or day is null
-      or day not between -25567 and 83237 ${map.amount ? `or ${amountBad("amount")}` : ""})::integer as bad from ${table}`,
+    `select (select count(*) from __lf_rej)::integer as rej, count(*) filter (where customer_id is null
+      or customer_id = '' or customer_id like ' %' or customer_id like '% ' or day is null
+      or day not between ${MIN_DAY} and ${MAX_DAY} ${map.amount ? `or ${amountBad("amount")}` : ""})::integer as bad
+    from ${table}`,
   );
   const { rej, bad } = check.getRowObjectsJson()[0];
   await run(conn, "drop table if exists __lf_rej; drop table if exists __lf_rejscan");
-  if (Number(rej) === 0 && Number(bad) === 0) return true;
-  await run(conn, `drop table if exists ${table}`);
-  return false;
+  if (Number(rej) !== 0 || Number(bad) !== 0) {
+    await run(conn, `drop table if exists ${table}`);
+    return undefined;
+  }
+  const has = (c: string) => optional.some((r) => outName[r] === c);
+  const view = `select ${ctx.fileIdx} as file_idx, null::bigint as line_no, customer_id as customer, day,
+    ${ctx.dupKeys ? "ts" : "null::double as ts"}, amount,
+    ${has("order_id") ? "order_id" : "null::varchar as order_id"}, ${has("status") ? "status" : "null::varchar as status"},
+    ${has("currency") ? "currency" : "null::varchar as currency"}, ${ctx.dupKeys ? "extra" : "null::varchar as extra"},
+    null::varchar as reason, null::varchar as bad_column, null::varchar as original from ${table}`;
+  return { table, select: view, purchasesShaped: optional.length === 0 && !ctx.dupKeys };
 }
