@@ -6,7 +6,8 @@
 import type { CustomerSummary } from "../data/summary.ts";
 import { DAYS_PER_UNIT } from "../data/time-unit.ts";
 import { LoyalError } from "../errors.ts";
-import { fitGammaGamma, type GammaGammaParams, gammaGammaExpectedSpend } from "../models/gamma-gamma.ts";
+import { fitSummary } from "../models/fit-summary.ts";
+import { type GammaGammaParams, gammaGammaExpectedSpend } from "../models/gamma-gamma.ts";
 import { purchaseModel, purchaseModelNames } from "../models/registry.ts";
 import { assertSameUnit } from "../models/serialize.ts";
 import type { FittedModel } from "../models/types.ts";
@@ -408,11 +409,11 @@ export function validateHoldout(
   const names = models === "all" ? listPurchaseModels() : models;
   if (names.length === 0) throw new LoyalError("E_USAGE", "no model to validate");
   const checks = dataSufficiency(summary, options);
-  const fitted = names.map((name) => ({ ...purchaseModel(name).fit(summary), unit: summary.unit }) as FittedModel);
+  const fitted = names.map((name) => fitSummary(name, summary));
   let spendModel = input.spendModel;
   if (!spendModel && summary.monetary) {
     try {
-      spendModel = fitGammaGamma({ frequency: summary.frequency, monetary: summary.monetary });
+      spendModel = fitSummary("gamma-gamma", summary);
     } catch (e) {
       warn("W_SPEND_MODEL", `no spend comparison: the Gamma-Gamma fit failed (${(e as Error).message})`);
     }
