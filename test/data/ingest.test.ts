@@ -367,6 +367,10 @@ describe("input formats", () => {
     const r = await ingest(f, { quarantineFile: q });
     assert.equal(r.rowsUsed, 3);
     assert.deepEqual(readCsv(q)[1], [f, "5", "bad_date", "order_date", "c,not-a-date,1"]);
+    const clean = join(tmp, "clean.txt.gz");
+    writeFileSync(clean, gzipSync(`${rows.join("\r\n")}\r\n`));
+    assert.equal((await ingest(clean)).rowsUsed, 3);
+    assert.equal(await scalar("select sum(amount) from purchases"), 7);
   });
 
   test("tab-separated with a date format and no header", async () => {

@@ -51,7 +51,14 @@ export function epochSql(x: string, p: DateParsing): string {
  * @param x a SQL expression of type VARCHAR, already trimmed
  */
 export function daySql(x: string, p: DateParsing): string {
-  const e = epochSql(x, p);
+  return dayFromEpochSql(epochSql(x, p));
+}
+
+/**
+ * SQL for the day number of epoch seconds, NULL outside 1900–2199.
+ * @param e a SQL expression of epoch seconds (best a column: it is used twice)
+ */
+export function dayFromEpochSql(e: string): string {
   return `(case when floor((${e}) / 86400) between ${MIN_DAY} and ${MAX_DAY} then floor((${e}) / 86400)::integer end)`;
 }
 

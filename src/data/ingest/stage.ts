@@ -13,7 +13,15 @@ import { dirname } from "node:path";
 import { LoyalError } from "../../errors.ts";
 import { type DuckDBConnection, sqlIdent, sqlString } from "../duckdb.ts";
 import type { ColumnMap, Role } from "./column-map.ts";
-import { type DateParsing, daySql, epochSql, MAX_DAY, MIN_DAY, sampleDateFormat, typedDaySql } from "./parse-date.ts";
+import {
+  type DateParsing,
+  dayFromEpochSql,
+  epochSql,
+  MAX_DAY,
+  MIN_DAY,
+  sampleDateFormat,
+  typedDaySql,
+} from "./parse-date.ts";
 import { firstLine, normalizedCopy, type SourceInfo, splitSampleLine } from "./read-source.ts";
 
 /** Columns of every staging table, in order. */
@@ -52,22 +60,23 @@ const amountBad = (a: string) => `(${a} is null or not isfinite(${a}))`;
  */
 function finishSql(ctx: StageContext, v: Record<Role, string | null>, ok: string, key: string, from: string): string {
   const m = ctx.map;
-  const day = daySql("v_date", ctx.dates);
+  const day = dayFromEpochSql("__e");
   const amount = m.amount ? "try_cast(v_amount as double)" : "null::double";
   const reason = `case when not __ok then 'parse_error' when v_customer is null then 'missing_customer'
     when day is null then 'bad_date' ${m.amount ? `when ${amountBad("amount")} then 'bad_amount'` : ""} end`;
   const badCol = `case reason when 'missing_customer' then ${sqlString(m.customer)} when 'bad_date' then ${sqlString(m.date)}
     ${m.amount ? `when 'bad_amount' then ${sqlString(m.amount)}` : ""} end`;
-  const ts = ctx.dupKeys ? epochSql("v_date", ctx.dates) : "null::double";
+  const ts = ctx.dupKeys ? "__e" : "null::double";
   const role = (r: Role) => v[r] ?? "null::varchar";
   return `select ${ctx.fileIdx} as file_idx, line_no, customer, day, ts, amount, order_id, status, currency, extra, reason,
       ${badCol} as bad_column, case when reason is not null then __line end as original
     from (select *, ${reason} as reason, ${ctx.dupKeys ? key : "null::varchar"} as extra from (
       select *, v_customer as customer, ${day} as day, ${ts} as ts, ${amount} as amount from (
-        select *, line as __line, ${ok} as __ok,
-          ${role("customer")} as v_customer, ${role("date")} as v_date, ${role("amount")} as v_amount,
-          ${role("order")} as order_id, ${role("status")} as status, ${role("currency")} as currency
-        from ${from})))`;
+        select *, ${epochSql("v_date", ctx.dates)} as __e from (
+          select *, line as __line, ${ok} as __ok,
+            ${role("customer")} as v_customer, ${role("date")} as v_date, ${role("amount")} as v_amount,
+            ${role("order")} as order_id, ${role("status")} as status, ${role("currency")} as currency
+          from ${from}))))`;
 }
 
 /**
