@@ -3,8 +3,19 @@
  * a plain-language reason naming the numbers, a suggested action and a contact window.
  */
 import { LoyalError } from "../errors.ts";
-import type { ModelSegment, ModelSegmentsResult } from "./model-segments.ts";
-import type { CustomerProfile, ProfileResult } from "./profile.ts";
+import {
+  type ModelSegment,
+  type ModelSegmentOptions,
+  type ModelSegmentsResult,
+  modelSegments,
+} from "./model-segments.ts";
+import {
+  type CustomerProfile,
+  customerProfiles,
+  type ProfileInput,
+  type ProfileOptions,
+  type ProfileResult,
+} from "./profile.ts";
 import { dayToIsoDate } from "./purchases.ts";
 
 export type ReasonCode = "LIKELY_LOST" | "VALUABLE_FADING" | "OVERDUE" | "NO_SECOND_PURCHASE" | "CHURN_RISK";
@@ -200,4 +211,19 @@ export function retentionTargets(
     },
     targets,
   };
+}
+
+/**
+ * The target list straight from purchases, a summary and fitted models: profile → model segments → targets.
+ * @param input purchases, calibration summary, purchase model and Gamma-Gamma model
+ * @param options profile horizon and cut-offs, segment thresholds, budget and contact window
+ * @returns the ranked target list
+ * @throws LoyalError E_USAGE without a spend model, and as the steps do
+ */
+export function retentionTargetList(
+  input: ProfileInput,
+  options: ProfileOptions & ModelSegmentOptions & TargetOptions = {},
+): TargetsResult {
+  const profile = customerProfiles(input, options);
+  return retentionTargets(profile, modelSegments(profile, input.purchases, options), options);
 }

@@ -18,7 +18,7 @@ import { assertClose } from "../helpers/tolerance.ts";
 describe("validation on the CDNOW sample: calibration to 1997-09-30, holdout to 1998-06-30, weeks", () => {
   const purchases = cdnowPurchases();
   let summary: CustomerSummary;
-  let report: ValidationReport;
+  let report: ReturnType<typeof validateHoldout>;
   // Independent counts from the raw file with plain loops: distinct purchase dates per customer.
   const cal = new Map<string, Set<string>>();
   const hold = new Map<string, Set<string>>();
@@ -83,7 +83,7 @@ describe("validation on the CDNOW sample: calibration to 1997-09-30, holdout to 
     assert.equal(t[0].start, "1997-01-01");
     assert.equal(t.at(-1)!.end, "1998-06-30");
     const calRepeat = [...cal.values()].reduce((s, d) => s + d.size - 1, 0);
-    const lastCal = t.findLast((p) => !p.holdout)!;
+    const lastCal = t.filter((p) => !p.holdout).at(-1)!;
     assert.equal(lastCal.end, "1997-09-30");
     assert.equal(lastCal.actualCumulative, calRepeat);
     assert.equal(t.at(-1)!.actualCumulative, calRepeat + actualHoldout);

@@ -1,0 +1,95 @@
+/**
+ * Loads what the insights need from a transaction file in one call: the cleaned purchases as typed columns and the
+ * per-customer summary (data layer: ingest into DuckDB, summarise in SQL), and optionally fitted models.
+ */
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { closeDuckDb } from "../data/duckdb.ts";
+import type { IngestionReport } from "../data/ingest/index.ts";
+import { loadPurchases, type SummarizeFileOptions, summarizeLoaded } from "../data/summarize-file.ts";
+import type { CustomerSummary } from "../data/summary.ts";
+import { isoToDay } from "../data/summary-sql.ts";
+import { fitSummary } from "../models/fit-summary.ts";
+import type { FittedModel } from "../models/types.ts";
+import { warn } from "../warnings.ts";
+import type { Purchases } from "./purchases.ts";
+
+export interface InsightInputOptions extends SummarizeFileOptions {
+  /** Fit this purchase model (and Gamma-Gamma when there are amounts); omit to fit nothing. */
+  model?: string;
+  /** Use these fitted models instead of fitting. */
+  purchaseModel?: FittedModel;
+  spendModel?: FittedModel;
+}
+
+export interface InsightInput {
+  purchases: Purchases;
+  summary: CustomerSummary;
+  /** Calibration end (YYYY-MM-DD) and its day number. */
+  end: string;
+  endDay: number;
+  ingestion: IngestionReport;
+  purchaseModel?: FittedModel;
+  spendModel?: FittedModel;
+}
+
+/**
+ * Reads the `purchases(customer_id, day, amount)` table into typed columns (NULL amounts become NaN).
+ * @param conn a DuckDB connection holding the table
+ * @param upToDay last day included (default: all)
+ */
+export async function readPurchasesTable(conn: DuckDBConnection, upToDay?: number): Promise<Purchases> {
+  const where = upToDay === undefined ? "" : ` WHERE day <= ${Math.floor(upToDay)}`;
+  const result = await conn.run(`SELECT customer_id, day, amount FROM purchases${where}`);
+  const chunks = await result.fetchAllChunks();
+  let n = 0;
+  for (const c of chunks) n += c.rowCount;
+  const customerId: string[] = new Array(n);
+  const day = new Int32Array(n);
+  const amount = new Float64Array(n);
+  let o = 0;
+  for (const c of chunks) {
+    const ids = c.getColumnVector(0);
+    const days = c.getColumnVector(1);
+    const amounts = c.getColumnVector(2);
+    for (let i = 0; i < c.rowCount; i++) {
+      customerId[o + i] = String(ids.getItem(i));
+      day[o + i] = Number(days.getItem(i));
+      const a = amounts.getItem(i);
+      amount[o + i] = a === null || a === undefined ? Number.NaN : Number(a);
+    }
+    o += c.rowCount;
+  }
+  return { customerId, day, amount };
+}
+
+/**
+ * Ingests a transaction file, summarises it and reads the purchases back (up to the holdout end, or the end).
+ * @param source file path(s), directory or glob
+ * @param options column mapping, cleaning, end dates, unit; `model` to fit a purchase model and Gamma-Gamma
+ * @returns purchases, summary, the end used, the ingestion report and any fitted models
+ * @throws LoyalError as the data layer and the fits do
+ */
+export async function loadInsightInput(source: string | string[], options: InsightInputOptions): Promise<InsightInput> {
+  const { conn, ingestion } = await loadPurchases(source, options);
+  try {
+    const r = await summarizeLoaded(conn, options);
+    const endDay = isoToDay(r.end, "end");
+    const last = options.holdoutEnd ? isoToDay(options.holdoutEnd, "holdoutEnd") : endDay;
+    const purchases = await readPurchasesTable(conn, last);
+    const out: InsightInput = { purchases, summary: r.summary, end: r.end, endDay, ingestion };
+    out.purchaseModel = options.purchaseModel ?? (options.model ? fitSummary(options.model, r.summary) : undefined);
+    let repeat = 0;
+    for (const x of r.summary.frequency) if (x > 0) repeat++;
+    out.spendModel = options.spendModel;
+    if (!out.spendModel && options.model && r.summary.monetary && repeat >= 2) {
+      try {
+        out.spendModel = fitSummary("gamma-gamma", r.summary);
+      } catch (e) {
+        warn("W_SPEND_MODEL", `no spend model, so no CLV: the Gamma-Gamma fit failed (${(e as Error).message})`);
+      }
+    }
+    return out;
+  } finally {
+    closeDuckDb(conn);
+  }
+}
