@@ -46,7 +46,7 @@ describe("tolerance helper", () => {
           assert.ok(err.message.includes(part), `message has "${part}":\n${err.message}`);
         }
         assert.match(err.message, /difference: 0\.25\d* \(relative 0\.25\d*\)/);
-        assert.match(err.message, /tolerance:  rel 0\.01, abs 0\.001/);
+        assert.match(err.message, /tolerance: {2}rel 0\.01, abs 0\.001/);
         return true;
       },
     );
