@@ -67,7 +67,7 @@ export function lnTail(eP: number, eM: number, P: number, m: number, tau: number
   tailSeries(eP, eM, P, m, tauS, out);
   const q = quadScratch;
   lnIntegralQuad(eP, eM, P, m, tau, tauS, q, GL16);
-  const hi = q[0] > out[0] ? q[0] : out[0];
+  const hi = Math.max(q[0], out[0]);
   const a = Math.exp(q[0] - hi);
   const b = Math.exp(out[0] - hi);
   const s = a + b;

@@ -139,9 +139,15 @@ const endpointCache = new WeakMap<Float64Array, WeakMap<Float64Array, WeakMap<Fl
 
 function endpoints(data: RfmData): EndpointCache {
   let a = endpointCache.get(data.frequency);
-  if (!a) endpointCache.set(data.frequency, (a = new WeakMap()));
+  if (!a) {
+    a = new WeakMap();
+    endpointCache.set(data.frequency, a);
+  }
   let b = a.get(data.recency);
-  if (!b) a.set(data.recency, (b = new WeakMap()));
+  if (!b) {
+    b = new WeakMap();
+    a.set(data.recency, b);
+  }
   const hit = b.get(data.T);
   if (hit) return hit;
   const byX = new Map<number, Map<number, number>>();
@@ -149,7 +155,10 @@ function endpoints(data: RfmData): EndpointCache {
   const et: number[] = [];
   const id = (x: number, t: number): number => {
     let mp = byX.get(x);
-    if (!mp) byX.set(x, (mp = new Map()));
+    if (!mp) {
+      mp = new Map();
+      byX.set(x, mp);
+    }
     let k = mp.get(t);
     if (k === undefined) {
       k = ex.length;
@@ -230,7 +239,7 @@ export function paretoNbdLogLikelihoodWithGradient(p: ArrayLike<number>, data: R
       lse = lnF;
     } else {
       const e = Math.exp(-Math.abs(lnF - lnSI));
-      lse = (lnF > lnSI ? lnF : lnSI) + Math.log1p(e);
+      lse = Math.max(lnF, lnSI) + Math.log1p(e);
       pI = lnSI >= lnF ? 1 / (1 + e) : e / (1 + e);
     }
     const j = index[i];
@@ -346,6 +355,49 @@ export function paretoNbdExpectedPurchases(p: ParetoNbdParams, t: number, c: Cus
  */
 export function paretoNbdExpectedPurchasesNewCustomer(p: ParetoNbdParams, t: number): number {
   return ((p.r * p.beta) / p.alpha) * powerBracket(p.s, t / p.beta);
+}
+
+/**
+ * Conditional expected purchases at several horizons and P(alive) for every customer at once; the tails G(t_x),
+ * G(T) are computed once per distinct (x, τ) pair, so daily data with many identical histories scores fast.
+ * Equal to the scalar functions (test/models/pareto-nbd.test.ts).
+ * @param p parameters
+ * @param times horizons (model time unit)
+ * @param data summaries
+ * @returns expected[k][i] = E[purchases in (T, T + times[k]] | customer i] and pAlive[i]
+ */
+export function paretoNbdScoreMany(
+  p: ParetoNbdParams,
+  times: readonly number[],
+  data: RfmData,
+): { expected: Float64Array[]; pAlive: Float64Array } {
+  const { r, alpha, s, beta } = p;
+  const n = data.frequency.length;
+  const E = endpoints(data);
+  const ne = E.ex.length;
+  const G = new Float64Array(5 * ne);
+  for (let e = 0; e < ne; e++) tailRasb(r, alpha, s, beta, E.ex[e], E.et[e], G, 5 * e);
+  const expected = times.map(() => new Float64Array(n));
+  const pAlive = new Float64Array(n);
+  const I = new Float64Array(5);
+  const lnS = Math.log(s);
+  for (let i = 0; i < n; i++) {
+    const x = data.frequency[i];
+    const tx = data.recency[i];
+    const Ti = data.T[i];
+    let pa = 1;
+    if (Ti > tx) {
+      if (isShort(r, alpha, s, beta, x, tx, Ti)) directRasb(r, alpha, s, beta, x, tx, Ti, I);
+      else differenceInto(G, 5 * E.iTx[i], G, 5 * E.iT[i], I);
+      const lnOdds = lnS + I[0] + (r + x) * Math.log(alpha + Ti) + s * Math.log(beta + Ti);
+      pa = lnOdds > 0 ? Math.exp(-lnOdds) / (1 + Math.exp(-lnOdds)) : 1 / (1 + Math.exp(lnOdds));
+    }
+    pAlive[i] = pa;
+    const bT = beta + Ti;
+    const mult = (((r + x) * bT) / (alpha + Ti)) * pa;
+    for (let k = 0; k < times.length; k++) expected[k][i] = mult * powerBracket(s, times[k] / bT);
+  }
+  return { expected, pAlive };
 }
 
 /**

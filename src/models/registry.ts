@@ -25,6 +25,18 @@ import {
   mbgNbdProbabilityOfPurchases,
   simulateMbgNbd,
 } from "./mbg-nbd.ts";
+import {
+  fitParetoNbd,
+  PARETO_NBD_PARAMS,
+  type ParetoNbdParams,
+  paretoNbdExpectedPurchases,
+  paretoNbdExpectedPurchasesNewCustomer,
+  paretoNbdLogLikelihood,
+  paretoNbdProbabilityAlive,
+  paretoNbdScoreMany,
+  simulateParetoNbd,
+} from "./pareto-nbd.ts";
+import { paretoNbdProbabilityOfPurchases } from "./pareto-nbd-pmf.ts";
 import type { PurchaseModel } from "./purchase-model.ts";
 
 export const bgNbd: PurchaseModel<BgNbdParams> = {
@@ -52,10 +64,24 @@ export const mbgNbd: PurchaseModel<MbgNbdParams> = {
   simulate: simulateMbgNbd,
 };
 
+export const paretoNbd: PurchaseModel<ParetoNbdParams> = {
+  name: "pareto-nbd",
+  paramNames: PARETO_NBD_PARAMS,
+  fit: fitParetoNbd,
+  logLikelihood: paretoNbdLogLikelihood,
+  expectedPurchases: paretoNbdExpectedPurchases,
+  probabilityAlive: paretoNbdProbabilityAlive,
+  expectedPurchasesNewCustomer: paretoNbdExpectedPurchasesNewCustomer,
+  probabilityOfPurchases: paretoNbdProbabilityOfPurchases,
+  simulate: simulateParetoNbd,
+  scoreMany: paretoNbdScoreMany,
+};
+
 // biome-ignore lint/suspicious/noExplicitAny: models have different parameter records
 const purchaseModels: Record<string, PurchaseModel<any>> = {
   "bg-nbd": bgNbd,
   "mbg-nbd": mbgNbd,
+  "pareto-nbd": paretoNbd,
 };
 
 /**
