@@ -84,7 +84,9 @@ export async function cleanStaged(conn: DuckDBConnection, stage: string, o: Clea
   };
 
   const statusList = o.excludeStatus.map((s) => s.trim().toLowerCase());
-  const exclStatus = statusList.length ? `lower(status) in (select unnest(${sqlList(statusList)}))` : "false";
+  const exclStatus = statusList.length
+    ? `coalesce(lower(status) in (select unnest(${sqlList(statusList)})), false)`
+    : "false";
   const exclCustomer = o.excludeCustomers.length
     ? `customer in (select unnest(${sqlList(o.excludeCustomers.map((s) => s.trim()))}))`
     : "false";
@@ -125,46 +127,53 @@ export async function cleanStaged(conn: DuckDBConnection, stage: string, o: Clea
     return counts;
   }
 
-  const dup = o.hasOrder ? "row_number() over (partition by extra order by file_idx, line_no) > 1" : "false";
+  const usable = `select * from ${stage} where reason is null and ${excl} is null`;
+  // with an order column, identical rows collapse into one (copies - 1 duplicates); without, every row stays
+  const kept = o.hasOrder
+    ? `select customer, order_id, day, amount, count(*) as copies from (${usable})
+        group by customer, order_id, day, ts, amount, status, currency, extra`
+    : `select customer, order_id, day, amount, 1 as copies from (${usable})`;
+  const netted = "(has_neg and amount <= 1e-9)";
   await run(
     conn,
-    `create or replace temp table __li_kept as
-      select * from (select *, ${dup} as dup from (select *, ${excl} as excl from ${stage} where reason is null)
-        where excl is null);
-     create or replace temp table __li_tagged as
-      select k.customer, k.day, k.amount, k.order_id,
-        (k.order_id is not null or nd.customer is not null) as grouped
-      from (select * from __li_kept where not dup) k
-      left join (select distinct customer, day from __li_kept where not dup and order_id is null and amount < 0) nd
-        on k.order_id is null and k.customer = nd.customer and k.day = nd.day;
+    `create or replace temp table __li_kept as ${kept};
+     create or replace temp table __li_negdays as
+      select distinct customer, day from __li_kept where order_id is null and amount < 0;
      create or replace temp table __li_groups as
       select customer, coalesce(min(day) filter (where amount >= 0 or amount is null), min(day)) as day,
         sum(amount) as amount, count(*) as n, coalesce(bool_or(amount < 0), false) as has_neg
-      from __li_tagged where grouped
+      from (select * from __li_kept where order_id is not null
+            union all select k.* from __li_kept k semi join __li_negdays d
+              on k.order_id is null and k.customer = d.customer and k.day = d.day)
       group by customer, order_id, case when order_id is null then day end;
      create or replace table purchases as
-      select customer as customer_id, day, amount from __li_tagged where not grouped
+      select k.customer as customer_id, k.day, k.amount from __li_kept k anti join __li_negdays d
+        on k.customer = d.customer and k.day = d.day where k.order_id is null
       union all
-      select customer, day, amount from __li_groups where not (has_neg and amount <= 1e-9);`,
+      select customer, day, amount from __li_groups where not ${netted};`,
   );
   const c = (
     await run(
       conn,
       `select
-        (select count(*) filter (where excl = 'status') from (select ${excl} as excl from ${stage} where reason is null))::bigint as xs,
-        (select count(*) filter (where excl = 'customer') from (select ${excl} as excl from ${stage} where reason is null))::bigint as xc,
-        (select count(*) filter (where dup) from __li_kept)::bigint as dups,
-        (select count(*) filter (where not grouped) from __li_tagged)::bigint as singles,
-        (select count(*) filter (where not (has_neg and amount <= 1e-9)) from __li_groups)::bigint as kept_groups,
-        (select coalesce(sum(n - 1) filter (where not (has_neg and amount <= 1e-9)), 0) from __li_groups)::bigint as merged,
-        (select coalesce(sum(n) filter (where has_neg and amount <= 1e-9), 0) from __li_groups)::bigint as refunded`,
+        (select count(*) filter (where ${exclStatus}) from ${stage} where reason is null)::bigint as xs,
+        (select count(*) filter (where not (${exclStatus}) and ${exclCustomer}) from ${stage} where reason is null)::bigint as xc,
+        (select coalesce(sum(copies - 1), 0) from __li_kept)::bigint as dups,
+        (select count(*) from __li_kept)::bigint as kept_rows,
+        (select coalesce(sum(n), 0) from __li_groups)::bigint as grouped_rows,
+        (select count(*) filter (where not ${netted}) from __li_groups)::bigint as kept_groups,
+        (select coalesce(sum(n - 1) filter (where not ${netted}), 0) from __li_groups)::bigint as merged,
+        (select coalesce(sum(n) filter (where ${netted}), 0) from __li_groups)::bigint as refunded`,
     )
   ).getRowObjectsJson()[0];
-  await run(conn, "drop table if exists __li_kept; drop table if exists __li_tagged; drop table if exists __li_groups");
+  await run(
+    conn,
+    "drop table if exists __li_kept; drop table if exists __li_negdays; drop table if exists __li_groups",
+  );
   counts.rowsExcludedStatus = num(c.xs);
   counts.rowsExcludedCustomer = num(c.xc);
   counts.rowsDuplicate = num(c.dups);
-  counts.rowsUsed = num(c.singles) + num(c.kept_groups);
+  counts.rowsUsed = num(c.kept_rows) - num(c.grouped_rows) + num(c.kept_groups);
   counts.rowsMerged = num(c.merged);
   counts.rowsRefunded = num(c.refunded);
   return counts;

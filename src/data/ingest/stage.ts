@@ -80,19 +80,14 @@ function finishSql(ctx: StageContext, v: Record<Role, string | null>, ok: string
 }
 
 /**
- * The duplicate-detection key of a delimited row: every column in file order, the date as its epoch seconds (`ts`)
- * and the amount as a DOUBLE, so both readers (typed and line by line) give the same key for the same row.
+ * The part of the duplicate-detection key that the role columns do not cover: every other column's trimmed text in
+ * file order (NULL when there is none). Rows are duplicates when this and their parsed role values (customer,
+ * order, timestamp, amount, status, currency) are equal, so both readers, typed and line by line, agree.
  */
-function rowKeySql(names: string[], map: ColumnMap, raw: (i: number) => string, ts: string, amount: string): string {
-  return names
-    .map((n, i) =>
-      n === map.date
-        ? `coalesce((${ts})::varchar, '')`
-        : n === map.amount
-          ? `coalesce((${amount})::varchar, '')`
-          : `coalesce(${raw(i)}, '')`,
-    )
-    .join(` || e'\\x1f' || `);
+function otherColumnsKeySql(names: string[], map: ColumnMap, raw: (i: number) => string): string {
+  const roles = new Set(Object.values(map).filter((v) => typeof v === "string"));
+  const parts = names.flatMap((n, i) => (roles.has(n) ? [] : [`coalesce(${raw(i)}, '')`]));
+  return parts.length ? parts.join(` || e'\\x1f' || `) : "null::varchar";
 }
 
 /** Escapes a character for an RE2 pattern. */
@@ -196,9 +191,7 @@ export async function stageLines(ctx: StageContext, src: SourceInfo, table: stri
       where line is not null and trim(line, e' \\t\\r') <> '' ${src.header ? "and line_no > 1" : ""})`;
   }
   const key =
-    src.kind === "ndjson"
-      ? "__j::varchar"
-      : rowKeySql(src.names, ctx.map, (i) => `trim(__f[${i + 1}])`, "ts", "amount");
+    src.kind === "ndjson" ? "__j::varchar" : otherColumnsKeySql(src.names, ctx.map, (i) => `trim(__f[${i + 1}])`);
   const body = finishSql(ctx, v, `coalesce(${ok}, false)`, key, from);
   await run(conn, `create or replace temp table ${table} as ${body}`, src.file);
   if (rejected > 0) {
@@ -286,7 +279,7 @@ export async function stageFast(ctx: StageContext, src: SourceInfo, table: strin
     ...(ctx.dupKeys
       ? [
           `epoch(${id("date")}) as ts`,
-          `${rowKeySql(src.names, map, (i) => `trim(${sqlIdent(src.names[i])})`, `epoch(${id("date")})`, map.amount ? id("amount") : "null")} as extra`,
+          `${otherColumnsKeySql(src.names, map, (i) => `trim(${sqlIdent(src.names[i])})`)} as extra`,
         ]
       : []),
   ];
