@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { lowerDropout, marginMultiple, retentionWhatIf } from "../../src/insights/whatif.ts";
 import { fitBgNbd } from "../../src/models/bg-nbd.ts";
+import { fitSummary } from "../../src/models/fit-summary.ts";
 import { fitGammaGamma } from "../../src/models/gamma-gamma.ts";
+import { purchaseModelNames } from "../../src/models/registry.ts";
 import { cdnowRoundedSummary } from "../fixtures/insights/load.ts";
 import { assertClose } from "../helpers/tolerance.ts";
 
@@ -58,5 +60,23 @@ describe("retentionWhatIf on CDNOW (BG/NBD and Gamma-Gamma fitted on the rounded
     assertClose(r.marginMultiple!.scenarios[5].retention, 0.9, { rel: 1e-15 });
     assert.match(r.marginMultiple!.caveat, /heterogene/);
     assert.match(r.meta.transformation, /a' = \(1 − k\)·a/);
+  });
+});
+
+describe("retentionWhatIf with Pareto/NBD on CDNOW", () => {
+  const registered = purchaseModelNames().includes("pareto-nbd");
+  test("expected purchases and CLV rise as the mean dropout rate s/β falls", {
+    skip: !registered && "pareto-nbd not registered",
+  }, () => {
+    const s = cdnowRoundedSummary();
+    const pnbd = fitSummary("pareto-nbd", s);
+    const gg = fitSummary("gamma-gamma", s);
+    const r = retentionWhatIf(pnbd, s, { reductions: [0, 0.1, 0.3, 0.6], spendModel: gg });
+    for (let i = 1; i < r.scenarios.length; i++) {
+      assert.ok(r.scenarios[i].expectedPurchases > r.scenarios[i - 1].expectedPurchases);
+      assert.ok(r.scenarios[i].clv! > r.scenarios[i - 1].clv!);
+    }
+    assertClose(r.scenarios[1].meanDropout, 0.9 * r.baseline.meanDropout, { rel: 1e-12 });
+    assert.match(r.meta.transformation, /β' = β\/\(1 − k\)/);
   });
 });
