@@ -1,13 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import type { CustomerSummary } from "../../src/data/summary.ts";
-import {
-  dataSufficiency,
-  fitMetrics,
-  type ValidationReport,
-  validateHoldout,
-  validateModel,
-} from "../../src/insights/validate.ts";
+import { dataSufficiency, fitMetrics, validateHoldout, validateModel } from "../../src/insights/validate.ts";
 import { bgNbdExpectedPurchasesNewCustomer, fitBgNbd } from "../../src/models/bg-nbd.ts";
 import { clearWarnings, warnings } from "../../src/warnings.ts";
 import { summarizePurchases } from "../fixtures/insights/duckdb-summary.ts";
