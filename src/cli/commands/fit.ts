@@ -5,11 +5,14 @@ import type { Command } from "commander";
 import { readSummaryCsv } from "../../data/summary-io.ts";
 import { parseTimeUnit } from "../../data/time-unit.ts";
 import { LoyalError } from "../../errors.ts";
+import { compareModels, selectModel } from "../../models/compare.ts";
 import { fitSummary } from "../../models/fit-summary.ts";
+import { purchaseModelNames } from "../../models/registry.ts";
 import { saveModel } from "../../models/serialize.ts";
 import type { FittedModel } from "../../models/types.ts";
 import { type CliContext, printJson } from "../context.ts";
 import { createProgress } from "../progress.ts";
+import { comparisonResult } from "./compare.ts";
 
 /** The JSON object `fit --json` prints. */
 export function fitResult(m: FittedModel) {
@@ -38,7 +41,11 @@ export function register(program: Command, ctx: CliContext): void {
       "<summary>",
       "summary CSV written by `loyal summarize` (or the published ID,frequency,recency,T / ID,x,t_x,T,zbar layouts)",
     )
-    .option("--model <name>", "bg-nbd | gamma-gamma (and the other registered models)", "bg-nbd")
+    .option(
+      "--model <name>",
+      "bg-nbd | pareto-nbd | mbg-nbd | gamma-gamma, or auto: compare the purchase models and keep the best (lowest holdout error, else BIC)",
+      "bg-nbd",
+    )
     .option("--penalizer <x>", "L2 penalty on the parameters", "0")
     .option("--constrain-q", "gamma-gamma: force q > 1 (finite mean spend)")
     .option("--unit <unit>", "time unit of the summary when the file has no '# unit:' line (default week)")
@@ -62,13 +69,29 @@ export function register(program: Command, ctx: CliContext): void {
         const progress = createProgress(ctx.io);
         progress.step(`reading ${file}`);
         const summary = await readSummaryCsv(file, { unit: flags.unit ? parseTimeUnit(flags.unit) : undefined });
-        progress.step(`fitting ${flags.model} to ${summary.ids.length} customers`);
-        const model = fitSummary(flags.model, summary, { penalizer, constrainQ: flags.constrainQ });
+        let model: FittedModel;
+        let auto: ReturnType<typeof comparisonResult> | undefined;
+        if (flags.model === "auto") {
+          const names = purchaseModelNames();
+          progress.step(`fitting ${names.join(", ")} to ${summary.ids.length} customers`);
+          const comparison = compareModels(summary, names, { penalizer });
+          const selection = selectModel(comparison);
+          model = selection.model;
+          auto = comparisonResult(comparison, selection);
+        } else {
+          progress.step(`fitting ${flags.model} to ${summary.ids.length} customers`);
+          model = fitSummary(flags.model, summary, { penalizer, constrainQ: flags.constrainQ });
+        }
         if (flags.output) await saveModel(flags.output, model);
         progress.done();
         const result = fitResult(model);
-        if (flags.json) printJson(ctx.io, result);
+        if (flags.json)
+          printJson(
+            ctx.io,
+            auto ? { ...result, selected: auto.selected, reason: auto.reason, comparison: auto } : result,
+          );
         else {
+          if (auto) ctx.io.stdout(`selected ${auto.selected}: ${auto.reason}\n`);
           const ps = Object.entries(model.params)
             .map(
               ([k, v]) =>
