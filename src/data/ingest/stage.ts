@@ -178,8 +178,10 @@ export async function stageLines(ctx: StageContext, src: SourceInfo, table: stri
       const D = reChar(d);
       const field = `\\s*"(?:[^"]|"")*"\\s*|[^"${D}]*`;
       const unq = `x -> case when trim(x) like '"%"' then replace(trim(x)[2:-2], '""', '"') else trim(x) end`;
-      fields = `case when contains(line, '"') then (case when regexp_full_match(line, '(?:${field})(?:${D}(?:${field}))*')
-        then list_transform(regexp_extract_all(line, '(?:^|${D})(${field})', 1), ${unq}) end)
+      const full = sqlString(`(?:${field})(?:${D}(?:${field}))*`);
+      const each = sqlString(`(?:^|${D})(${field})`);
+      fields = `case when contains(line, '"') then (case when regexp_full_match(line, ${full})
+        then list_transform(regexp_extract_all(line, ${each}, 1), ${unq}) end)
         else string_split(line, ${sqlString(d)}) end`;
     }
     for (const r of ["customer", "date", "amount", "order", "status", "currency"] as Role[]) {
@@ -214,30 +216,40 @@ export async function stageRows(ctx: StageContext, src: SourceInfo, table: strin
   const reader =
     src.kind === "parquet"
       ? `(select *, file_row_number + 1 as __ln from read_parquet(${f}, file_row_number=true))`
-      : `(select *, row_number() over () as __ln from read_json(${f}, format='array'))`;
+      : "(select *, rowid + 1 as __ln from __li_json)";
+  if (src.kind === "json-array") {
+    await run(
+      conn,
+      `create or replace temp table __li_json as select * from read_json(${f}, format='array')`,
+      src.file,
+    );
+  }
   const types = new Map<string, string>();
   const desc = await run(conn, `describe select * from ${reader}`, src.file);
   for (const o of desc.getRowObjectsJson()) types.set(String(o.column_name), String(o.column_type));
   const col = (r: Role) => (map[r] === undefined ? null : sqlIdent(map[r]!));
   const str = (r: Role) => (col(r) === null ? "null::varchar" : `nullif(trim(${col(r)}::varchar), '')`);
-  const row = `to_json(struct_pack(${src.names.map((n) => `${sqlIdent(n)} := ${sqlIdent(n)}`).join(", ")}))`;
+  const struct = `struct_pack(${src.names.map((n) => `${sqlIdent(n)} := ${sqlIdent(n)}`).join(", ")})`;
   const day = typedDaySql(col("date")!, types.get(map.date) ?? "VARCHAR", ctx.dates);
   const amount = map.amount ? `try_cast(${col("amount")} as double)` : "null::double";
+  const ts = ctx.dupKeys ? `epoch(try_cast(${col("date")} as timestamptz))` : "null::double";
   const reason = `case when customer is null then 'missing_customer' when day is null then 'bad_date'
     ${map.amount ? `when ${amountBad("amount")} then 'bad_amount'` : ""} end`;
   const badCol = `case reason when 'missing_customer' then ${sqlString(map.customer)} when 'bad_date' then ${sqlString(map.date)}
     ${map.amount ? `when 'bad_amount' then ${sqlString(map.amount)}` : ""} end`;
+  // only computed columns leave the innermost SELECT, so source columns named like them cannot clash
   await run(
     conn,
-    `create or replace temp table ${table} as select ${ctx.fileIdx} as file_idx, __ln::bigint as line_no, customer, day,
-      ts, amount, order_id, status, currency, extra, reason, ${badCol} as bad_column,
-      case when reason is not null then ${row} end as original
-    from (select *, ${reason} as reason from (select *, ${str("customer")} as customer, ${day} as day,
-      ${ctx.dupKeys ? `epoch(try_cast(${col("date")} as timestamptz))` : "null::double"} as ts, ${amount} as amount,
-      ${str("order")} as order_id, ${str("status")} as status, ${str("currency")} as currency,
-      ${ctx.dupKeys ? row : "null::varchar"} as extra from ${reader}))`,
+    `create or replace temp table ${table} as select ${ctx.fileIdx} as file_idx, line_no, customer, day, ts, amount,
+      order_id, status, currency, ${ctx.dupKeys ? "to_json(__s)::varchar" : "null::varchar"} as extra, reason,
+      ${badCol} as bad_column, case when reason is not null then to_json(__s)::varchar end as original
+    from (select *, ${reason} as reason from (
+      select __ln::bigint as line_no, ${str("customer")} as customer, ${day} as day, ${ts} as ts, ${amount} as amount,
+        ${str("order")} as order_id, ${str("status")} as status, ${str("currency")} as currency, ${struct} as __s
+      from ${reader}))`,
     src.file,
   );
+  await run(conn, "drop table if exists __li_json");
 }
 
 /** A lean table from the typed reader, and the SELECT that presents it with the staging columns. */
