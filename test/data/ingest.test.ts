@@ -44,6 +44,14 @@ async function purchases(): Promise<{ customer_id: string; day: number; amount: 
   }));
 }
 
+/** The purchases table's column names and types. */
+async function schema(): Promise<string[]> {
+  const r = await conn.runAndReadAll("describe purchases");
+  return r.getRowObjectsJson().map((o) => `${o.column_name} ${o.column_type}`);
+}
+
+const PURCHASES_SCHEMA = ["customer_id VARCHAR", "day INTEGER", "amount DOUBLE"];
+
 async function scalar(sql: string): Promise<number> {
   const r = await conn.runAndReadAll(sql);
   return Number(Object.values(r.getRowObjectsJson()[0])[0]);
@@ -164,6 +172,7 @@ describe("cleaning rules (test/fixtures/messy)", () => {
       [f, "6", "bad_date", "date", "c3,2024-13-45,4.00"],
       [f, "8", "bad_amount", "amount", "c3,2024-02-01,abc"],
     ]);
+    assert.deepEqual(await schema(), PURCHASES_SCHEMA);
     // YYYYMMDD, YYYY-MM-DD and an ISO timestamp in one column
     assert.deepEqual(await purchases(), [
       { customer_id: "c1", day: dayOf("2024-01-05"), amount: 10 },
@@ -239,6 +248,7 @@ describe("cleaning rules (test/fixtures/messy)", () => {
   test("refunds are netted into their order (or their day); a net <= 0 is no purchase; zero-value sales stay", async () => {
     const r = await ingest(`${MESSY}/refunds.csv`);
     assert.equal(r.rowsRead, 11);
+    assert.deepEqual(await schema(), PURCHASES_SCHEMA);
     assert.equal(r.rowsRefunded, 5); // R2 (2 rows), c5's day (2 rows), c6's lone refund (1)
     assert.equal(r.rowsMerged, 3); // R1: 1, c4's day: 2
     assert.equal(r.rowsUsed, 3);
@@ -357,6 +367,7 @@ describe("input formats", () => {
     const r = await ingest(f);
     assert.equal(r.columns.customer, "customer_id");
     assert.equal(r.rowsUsed, 3);
+    assert.deepEqual(await schema(), PURCHASES_SCHEMA);
     assert.equal(await scalar("select sum(amount) from purchases"), 7);
   });
 
@@ -443,6 +454,7 @@ describe("input formats", () => {
     writeFileSync(f, "email,created_at\nx@y.z,2024-03-01T10:00:00\nx@y.z,2024-03-05T11:00:00\n");
     const r = await ingest(f);
     assert.equal(r.columns.amount, undefined);
+    assert.deepEqual(await schema(), PURCHASES_SCHEMA);
     assert.deepEqual(await purchases(), [
       { customer_id: "x@y.z", day: dayOf("2024-03-01"), amount: null },
       { customer_id: "x@y.z", day: dayOf("2024-03-05"), amount: null },
