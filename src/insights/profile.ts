@@ -187,6 +187,7 @@ export function customerProfiles(input: ProfileInput, options: ProfileOptions = 
   const rows: CustomerProfile[] = [];
   let skipped = 0;
   const c = { frequency: 0, recency: 0, T: 0 };
+  const perHistory = new Map<string, [number, number]>();
   for (let i = 0; i < summary.ids.length; i++) {
     const k = hIndex.get(summary.ids[i]);
     if (k === undefined) {
@@ -201,8 +202,14 @@ export function customerProfiles(input: ProfileInput, options: ProfileOptions = 
     c.recency = summary.recency[i];
     c.T = summary.T[i];
     const pAlive = scores.pAlive[i];
-    const pAliveAtLastOrder = api.probabilityAlive(model.params, { ...c, T: c.recency });
-    const rate = expectedRateWhileAlive(model, c);
+    // Once per distinct history (daily data repeats them a lot).
+    const key = `${c.frequency}|${c.recency}|${c.T}`;
+    let cached = perHistory.get(key);
+    if (!cached) {
+      cached = [api.probabilityAlive(model.params, { ...c, T: c.recency }), expectedRateWhileAlive(model, c)];
+      perHistory.set(key, cached);
+    }
+    const [pAliveAtLastOrder, rate] = cached;
     const next = rate > 0 && Number.isFinite(rate) ? last + Math.round(dpu / rate) : Number.NaN;
     const revenue = h.hasAmount[k] ? h.revenue[k] : null;
     const eov = scores.expectedSpend ? scores.expectedSpend[i] : null;
