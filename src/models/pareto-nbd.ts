@@ -207,7 +207,13 @@ export function paretoNbdLogLikelihoodWithGradient(p: ArrayLike<number>, data: R
   const E = endpoints(data);
   const ne = E.ex.length;
   const G = new Float64Array(5 * ne);
-  for (let e = 0; e < ne; e++) tailRasb(r, alpha, s, beta, E.ex[e], E.et[e], G, 5 * e);
+  const lnA = new Float64Array(ne);
+  const lnB = new Float64Array(ne);
+  for (let e = 0; e < ne; e++) {
+    tailRasb(r, alpha, s, beta, E.ex[e], E.et[e], G, 5 * e);
+    lnA[e] = Math.log(alpha + E.et[e]);
+    lnB[e] = Math.log(beta + E.et[e]);
+  }
   const lnAlpha = Math.log(alpha);
   const lnBeta = Math.log(beta);
   const lnS = Math.log(s);
@@ -228,8 +234,8 @@ export function paretoNbdLogLikelihoodWithGradient(p: ArrayLike<number>, data: R
     if (!(Ti > tx)) I[0] = Number.NEGATIVE_INFINITY;
     else if (isShort(r, alpha, s, beta, x, tx, Ti)) directRasb(r, alpha, s, beta, x, tx, Ti, I);
     else differenceInto(G, 5 * E.iTx[i], G, 5 * E.iT[i], I);
-    const lnAT = Math.log(alpha + Ti);
-    const lnBT = Math.log(beta + Ti);
+    const lnAT = lnA[E.iT[i]];
+    const lnBT = lnB[E.iT[i]];
     const lnF = -(r + x) * lnAT - s * lnBT;
     const lnSI = lnS + I[0];
     let pI: number;
