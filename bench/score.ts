@@ -41,9 +41,9 @@ export async function run(): Promise<void> {
   const train = cdnowLikeSummary(200_000, 1);
   const model = { ...fitBgNbd(compressRfm(train).data), unit: "week" as const };
   const spendModel = fitGammaGamma({ frequency: train.frequency, monetary: train.monetary! });
-  for (const [workers, chunkSize] of [
-    [2, 250_000],
-    [0, 250_000],
+  for (const [workers, blockSize] of [
+    [2, 8 << 20],
+    [0, 8 << 20],
   ] as const) {
     const rssBefore = process.memoryUsage().rss;
     let peak = rssBefore;
@@ -63,7 +63,7 @@ export async function run(): Promise<void> {
     const secs = (performance.now() - t0) / 1000;
     clearInterval(timer);
     console.log(
-      `scored ${r.rows.toLocaleString("en-US")} customers with ${workers} worker threads, chunks of ${chunkSize.toLocaleString("en-US")}: ${secs.toFixed(2)} s; main-thread peak RSS ${mb(peak)} (workers add their own heaps); total CLV ${r.totalClv?.toFixed(0)}`,
+      `scored ${r.rows.toLocaleString("en-US")} customers with ${workers} worker threads, blocks of ${blockSize >> 20} MiB: ${secs.toFixed(2)} s; main-thread peak RSS ${mb(peak)} (workers add their own heaps); total CLV ${r.totalClv?.toFixed(0)}`,
     );
   }
 }

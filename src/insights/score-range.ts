@@ -107,7 +107,7 @@ export function scoreRange(task: RangeTask, onBlock?: (rows: number) => void): R
   };
   const num = (buf: Buffer, s: number, e: number, column: string): number => {
     if (e <= s) fail(column, "empty value");
-    const v = Number(buf.latin1Slice(s, e));
+    const v = Number(buf.toString("latin1", s, e));
     if (!Number.isFinite(v)) fail(column, `'${buf.toString("utf8", s, e)}' is not a number`);
     return v;
   };
