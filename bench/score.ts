@@ -58,7 +58,7 @@ export async function run(): Promise<void> {
       months: 12,
       discount: 0.01,
       workers,
-      chunkSize,
+      blockSize,
     });
     const secs = (performance.now() - t0) / 1000;
     clearInterval(timer);
