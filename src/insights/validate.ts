@@ -13,19 +13,23 @@ import { assertSameUnit } from "../models/serialize.ts";
 import type { FittedModel } from "../models/types.ts";
 import { warn } from "../warnings.ts";
 import { scoreCustomers } from "./clv.ts";
-import { dayToIsoDate, groupPurchases, indexById, orderCount, type Purchases } from "./purchases.ts";
+import { dayToIsoDate, type Purchases } from "./purchases.ts";
+import { dataSufficiency, type SufficiencyCheck, type SufficiencyOptions } from "./sufficiency.ts";
+import {
+  expectedCumulativeRepeat,
+  type TrackingBase,
+  type TrackingPeriod,
+  trackingBase,
+  trackingSeries,
+} from "./tracking.ts";
 
-export interface ValidationOptions {
+export { dataSufficiency, type SufficiencyCheck, type TrackingPeriod };
+
+export interface ValidationOptions extends SufficiencyOptions {
   /** Frequency bins 0 .. maxFrequencyBin − 1 and maxFrequencyBin+ (default 7). */
   maxFrequencyBin?: number;
   /** Length of a tracking period in days (default 7: weekly). */
   trackingPeriodDays?: number;
-  /** Warn when the calibration period is shorter than this many days (default 180). */
-  minCalibrationDays?: number;
-  /** Warn with fewer repeat buyers (frequency > 0) than this (default 100). */
-  minRepeatBuyers?: number;
-  /** Warn when the share of repeat buyers is below this (default 0.05). */
-  minRepeatShare?: number;
 }
 
 export interface ValidationInput {
@@ -55,26 +59,6 @@ export interface FrequencyBin {
   /** Mean holdout purchases per customer. */
   actualMean: number;
   expectedMean: number;
-}
-
-export interface TrackingPeriod {
-  /** First and last day of the period (YYYY-MM-DD). */
-  start: string;
-  end: string;
-  holdout: boolean;
-  actual: number;
-  expected: number;
-  actualCumulative: number;
-  expectedCumulative: number;
-}
-
-export interface SufficiencyCheck {
-  calibrationDays: number;
-  customers: number;
-  repeatBuyers: number;
-  repeatShare: number;
-  ok: boolean;
-  warnings: string[];
 }
 
 export interface ModelValidation {
@@ -147,125 +131,6 @@ export function fitMetrics(actual: ArrayLike<number>, expected: ArrayLike<number
 }
 
 /**
- * Checks that the data can support a model: enough calibration history and enough repeat buyers. Each failed check
- * is reported through `warn("W_DATA_SUFFICIENCY", ...)` and in the result.
- * @param summary calibration summary
- * @param options thresholds
- * @returns the figures and the warnings
- */
-export function dataSufficiency(summary: CustomerSummary, options: ValidationOptions = {}): SufficiencyCheck {
-  const minDays = options.minCalibrationDays ?? 180;
-  const minRepeat = options.minRepeatBuyers ?? 100;
-  const minShare = options.minRepeatShare ?? 0.05;
-  const n = summary.ids.length;
-  let maxT = 0;
-  let repeat = 0;
-  for (let i = 0; i < n; i++) {
-    if (summary.T[i] > maxT) maxT = summary.T[i];
-    if (summary.frequency[i] > 0) repeat++;
-  }
-  const calibrationDays = maxT * DAYS_PER_UNIT[summary.unit];
-  const warnings: string[] = [];
-  if (calibrationDays < minDays)
-    warnings.push(
-      `too little history: the calibration period spans ${Math.round(calibrationDays)} days (< ${minDays}); repeat-purchase and dropout rates are poorly identified`,
-    );
-  if (repeat < minRepeat)
-    warnings.push(
-      `too few repeat buyers: ${repeat} customers with a repeat purchase (< ${minRepeat}); the fit is unreliable`,
-    );
-  if (n > 0 && repeat / n < minShare)
-    warnings.push(
-      `few repeat buyers: ${((100 * repeat) / n).toFixed(1)}% of customers made a repeat purchase (< ${100 * minShare}%)`,
-    );
-  for (const w of warnings) warn("W_DATA_SUFFICIENCY", w);
-  return {
-    calibrationDays,
-    customers: n,
-    repeatBuyers: repeat,
-    repeatShare: n ? repeat / n : 0,
-    ok: warnings.length === 0,
-    warnings,
-  };
-}
-
-interface TrackingBase {
-  periods: { startDay: number; endDay: number }[];
-  /** Distinct first-purchase days and their customer counts. */
-  firstDays: number[];
-  firstCounts: number[];
-  /** Actual repeat transactions and repeat spend per period. */
-  actual: number[];
-  actualSpend: number[];
-}
-
-function trackingBase(
-  summary: CustomerSummary,
-  purchases: Purchases,
-  endDay: number,
-  holdoutEndDay: number,
-  periodDays: number,
-): TrackingBase {
-  const h = groupPurchases(purchases, holdoutEndDay);
-  const hi = indexById(h.ids);
-  const counts = new Map<number, number>();
-  const repeatDays: number[] = [];
-  const repeatAmounts: number[] = [];
-  let start = Number.POSITIVE_INFINITY;
-  for (const id of summary.ids) {
-    const c = hi.get(id);
-    if (c === undefined) continue;
-    const s = h.start[c];
-    const f = h.orderDay[s];
-    if (f > endDay) continue;
-    counts.set(f, (counts.get(f) ?? 0) + 1);
-    if (f < start) start = f;
-    for (let j = s + 1; j < s + orderCount(h, c); j++) {
-      repeatDays.push(h.orderDay[j]);
-      repeatAmounts.push(Number.isNaN(h.orderAmount[j]) ? 0 : h.orderAmount[j]);
-    }
-  }
-  if (!Number.isFinite(start)) throw new LoyalError("E_INPUT", "no summary customer has orders in the purchases");
-  const periods: { startDay: number; endDay: number }[] = [];
-  for (let d = start; d <= holdoutEndDay; d += periodDays)
-    periods.push({ startDay: d, endDay: Math.min(d + periodDays - 1, holdoutEndDay) });
-  const actual = new Array<number>(periods.length).fill(0);
-  const actualSpend = new Array<number>(periods.length).fill(0);
-  repeatDays.forEach((d, k) => {
-    const j = Math.floor((d - start) / periodDays);
-    actual[j]++;
-    actualSpend[j] += repeatAmounts[k];
-  });
-  const firstDays = [...counts.keys()].sort((a, b) => a - b);
-  return { periods, firstDays, firstCounts: firstDays.map((f) => counts.get(f)!), actual, actualSpend };
-}
-
-function trackingSeries(
-  base: TrackingBase,
-  endDay: number,
-  expectedCum: (day: number) => number,
-  actual: number[],
-): TrackingPeriod[] {
-  let ac = 0;
-  let prev = 0;
-  return base.periods.map((p, j) => {
-    ac += actual[j];
-    const ec = expectedCum(p.endDay);
-    const e = ec - prev;
-    prev = ec;
-    return {
-      start: dayToIsoDate(p.startDay),
-      end: dayToIsoDate(p.endDay),
-      holdout: p.startDay > endDay,
-      actual: actual[j],
-      expected: e,
-      actualCumulative: ac,
-      expectedCumulative: ec,
-    };
-  });
-}
-
-/**
  * Validates one fitted purchase model on the holdout period.
  * @param input calibration summary with holdout columns, purchases (for tracking), optional spend model
  * @param model a purchase model fitted on the calibration summary
@@ -333,22 +198,7 @@ export function validateModel(
   if (input.purchases && n > 0) {
     if (Number.isNaN(endDay)) throw new LoyalError("E_USAGE", "tracking needs the summary's calibrationEnd");
     base = trackingBase(summary, input.purchases, endDay, holdoutEndDay, periodDays);
-    const cache = new Map<number, number>();
-    const eNew = (lagDays: number) => {
-      let v = cache.get(lagDays);
-      if (v === undefined) {
-        v = lagDays > 0 ? api.expectedPurchasesNewCustomer(model.params, lagDays / dpu) : 0;
-        cache.set(lagDays, v);
-      }
-      return v;
-    };
-    const b = base;
-    expectedCum = (day: number) => {
-      let s = 0;
-      for (let k = 0; k < b.firstDays.length && b.firstDays[k] <= day; k++)
-        s += b.firstCounts[k] * eNew(day - b.firstDays[k]);
-      return s;
-    };
+    expectedCum = expectedCumulativeRepeat(base, model, summary.unit);
     tracking = trackingSeries(base, endDay, expectedCum, base.actual);
   }
   let spend: ModelValidation["spend"] = null;
