@@ -147,7 +147,7 @@ export function validateModel(
   const ho = summary.holdout;
   if (!ho) throw new LoyalError("E_USAGE", "validation needs a summary with a holdout period (give a holdout end)");
   assertSameUnit(model, summary.unit);
-  const api = purchaseModel(model.model);
+  purchaseModel(model.model); // fails early (E_USAGE) for a model that is not a registered purchase model
   const n = summary.ids.length;
   const maxBin = options.maxFrequencyBin ?? 7;
   const periodDays = options.trackingPeriodDays ?? 7;
