@@ -236,6 +236,84 @@ describe("cleaning rules (test/fixtures/messy)", () => {
     assert.deepEqual(await purchases(), expected);
   });
 
+  /** 3,000 clean rows with a block of problems after row 1,500 (and optionally an unterminated quote). */
+  function scatteredFile(name: string, brokenQuote: boolean): string {
+    const clean = (i: number) =>
+      `k${i % 37},2024-${String(1 + (i % 12)).padStart(2, "0")}-1${i % 10},${(i % 50) + 0.25}`;
+    const parts: Buffer[] = [Buffer.from("customer_id,date,amount,channel\n")];
+    for (let i = 0; i < 3000; i++) {
+      parts.push(Buffer.from(`${clean(i)},web\n`));
+      if (i === 1500) {
+        parts.push(
+          Buffer.from("\n   \n,2024-05-01,3,web\nk1,2024-02-30,3,web\nk2,2024-05-01,x,web\nk3,2024-05-01,3\n"),
+          Buffer.from(" k5 ,2024-05-02,4,web\nk6,,5,web\nk7,2024-05-03,nan,web\n"),
+          Buffer.from([0x6b, 0x38, 0x2c, 0xff, 0xfe, 0x0a]),
+          Buffer.from(brokenQuote ? 'k4,"2024-05-01,3,web\n' : ""),
+        );
+      }
+    }
+    const f = join(tmp, name);
+    writeFileSync(f, Buffer.concat(parts));
+    return f;
+  }
+
+  /** Ingests a file through the typed reader and (with an explicit date format) line by line only. */
+  async function bothReaders(f: string) {
+    const run = async (options: IngestOptions) => {
+      const q = `${f}.q-${options.dateFormat ? "lines" : "typed"}.csv`;
+      const report = await ingest(f, { ...options, quarantineFile: q });
+      return { report: { ...report, quarantineFile: undefined }, rows: await purchases(), q: readCsv(q) };
+    };
+    const typed = await run({});
+    const lines = await run({ dateFormat: "%Y-%m-%d" }); // an explicit format bypasses the typed reader
+    return { typed, lines };
+  }
+
+  test("scattered problems in a big file: typed reader + re-reading only the bad lines == reading every line", async () => {
+    const { typed, lines } = await bothReaders(scatteredFile("scattered.csv", false));
+    assert.deepEqual(typed, lines);
+    assert.equal(typed.report.rowsRead, 3000 + 8);
+    assert.deepEqual(typed.report.byReason, { bad_amount: 2, bad_date: 2, missing_customer: 1, parse_error: 2 });
+    assert.deepEqual(
+      typed.q.slice(1).map((r) => [r[1], r[2], r[3]]),
+      [
+        ["1505", "missing_customer", "customer_id"],
+        ["1506", "bad_date", "date"],
+        ["1507", "bad_amount", "amount"],
+        ["1508", "parse_error", ""],
+        ["1510", "bad_date", "date"],
+        ["1511", "bad_amount", "amount"],
+        ["1512", "parse_error", ""],
+      ],
+    );
+    assert.equal(await scalar("select count(*) from purchases where customer_id = 'k5'"), 1 + 81);
+  });
+
+  test("an unterminated quote (the typed reader would lose the rest of the file): every line is read", async () => {
+    const { typed, lines } = await bothReaders(scatteredFile("scattered-quote.csv", true));
+    assert.deepEqual(typed, lines);
+    assert.equal(typed.report.rowsRead, 3000 + 9);
+    assert.equal(typed.report.byReason.parse_error, 3);
+  });
+
+  test("a date in another format after the sniffed sample is still read (typed reader falls back per line)", async () => {
+    const rows = Array.from({ length: 2000 }, (_, i) => `c${i},2024-01-0${1 + (i % 9)},1`);
+    const f = join(tmp, "laterformat.csv");
+    writeFileSync(
+      f,
+      `customer_id,date,amount\n${rows.join("\n")}\nlate,2024-03-01T23:00:00-02:00,2\nlate,20240302,3\n`,
+    );
+    const r = await ingest(f);
+    assert.equal(r.rowsQuarantined, 0);
+    assert.deepEqual(
+      (await purchases()).filter((p) => p.customer_id === "late"),
+      [
+        { customer_id: "late", day: dayOf("2024-03-02"), amount: 2 },
+        { customer_id: "late", day: dayOf("2024-03-02"), amount: 3 },
+      ],
+    );
+  });
+
   test("without an order column, identical rows are separate same-day purchases (CDNOW style)", async () => {
     const r = await ingest(`${MESSY}/identical.txt`, { columns: ["customer", "date", "cds", "amount"] });
     assert.equal(r.rowsRead, 6);

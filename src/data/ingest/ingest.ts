@@ -172,7 +172,7 @@ async function ingest(
   let shaped: string | undefined;
   for (let i = 0; i < sources.length; i++) {
     const table = `__loyal_stage_${i}`;
-    tables.push(table);
+    tables.push(table, `${table}_lines`);
     const ctx = { conn, fileIdx: i, map: maps[i], dates: { format: options.dateFormat, tz }, dupKeys };
     const src = sources[i];
     const fast = src.kind === "text" ? await stageFast(ctx, src, table) : undefined;

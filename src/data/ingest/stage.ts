@@ -96,9 +96,9 @@ function reChar(c: string): string {
 }
 
 /**
- * Reads every physical line of a text/NDJSON file into `__lines(line_no, line)`, with exact 1-based line numbers
- * (lines DuckDB cannot decode are returned separately as parse errors).
- * @returns the rejected lines' SQL rows count
+ * Reads every physical line of a text/NDJSON file into `__lines(line_no, line)`, with exact 1-based line numbers;
+ * lines DuckDB cannot decode (invalid UTF-8, a 16 MB line) go to `__li_rejl(line_no, line)` instead.
+ * @returns how many lines went to `__li_rejl`
  */
 async function readLines(conn: DuckDBConnection, file: string): Promise<number> {
   await run(conn, "drop table if exists __li_rej; drop table if exists __li_rejscan; drop table if exists __li_raw");
@@ -129,7 +129,11 @@ async function readLines(conn: DuckDBConnection, file: string): Promise<number> 
   const rej = await run(conn, `select count(*)::integer as n from __li_rej`);
   const n = Number(rej.getRowObjectsJson()[0].n);
   if (n === 0) {
-    await run(conn, `create or replace temp table __lines as select rowid + 1 as line_no, line from __li_raw`);
+    await run(
+      conn,
+      `create or replace temp table __lines as select rowid + 1 as line_no, line from __li_raw;
+       create or replace temp table __li_rejl (line_no bigint, line varchar);`,
+    );
   } else {
     await run(
       conn,
@@ -151,8 +155,13 @@ async function readLines(conn: DuckDBConnection, file: string): Promise<number> 
  * Stages a delimited-text or NDJSON file, line by line, into `table`.
  */
 export async function stageLines(ctx: StageContext, src: SourceInfo, table: string): Promise<void> {
+  await readLines(ctx.conn, src.file);
+  await stageFromLines(ctx, src, table);
+}
+
+/** Stages the lines in `__lines` (and the undecodable ones in `__li_rejl`) into `table`, then drops them. */
+async function stageFromLines(ctx: StageContext, src: SourceInfo, table: string): Promise<void> {
   const { conn } = ctx;
-  const rejected = await readLines(conn, src.file);
   const idx = (name: string | undefined) => (name === undefined ? -1 : src.names.indexOf(name));
   const v = {} as Record<Role, string | null>;
   let ok: string;
@@ -196,14 +205,12 @@ export async function stageLines(ctx: StageContext, src: SourceInfo, table: stri
     src.kind === "ndjson" ? "__j::varchar" : otherColumnsKeySql(src.names, ctx.map, (i) => `trim(__f[${i + 1}])`);
   const body = finishSql(ctx, v, `coalesce(${ok}, false)`, key, from);
   await run(conn, `create or replace temp table ${table} as ${body}`, src.file);
-  if (rejected > 0) {
-    await run(
-      conn,
-      `insert into ${table} (${STAGE_COLUMNS}) select ${ctx.fileIdx}, line_no, null, null, null, null, null, null, null,
-        null, 'parse_error', null, line from __li_rejl ${src.header ? "where line_no > 1" : ""}`,
-      src.file,
-    );
-  }
+  await run(
+    conn,
+    `insert into ${table} (${STAGE_COLUMNS}) select ${ctx.fileIdx}, line_no, null, null, null, null, null, null, null,
+      null, 'parse_error', null, line from __li_rejl ${src.header ? "where line_no > 1" : ""}`,
+    src.file,
+  );
   await run(conn, "drop table if exists __lines; drop table if exists __li_rejl; drop table if exists __li_shift");
 }
 
@@ -262,8 +269,9 @@ export interface FastStage {
 
 /**
  * Tries DuckDB's typed CSV reader on a delimited file, into a regular table holding only the columns that are
- * needed. Succeeds only when the file is entirely clean (no rejected line; no missing, padded or unparseable
- * value); otherwise drops what it made and returns undefined, and the caller reads the file line by line.
+ * needed. When some rows are rejected or invalid (missing, padded or unparseable values), just their lines are
+ * staged by the line reader (see `patchFromLines`). Returns undefined when the typed reader cannot be used; the
+ * caller then reads the whole file line by line.
  */
 export async function stageFast(ctx: StageContext, src: SourceInfo, table: string): Promise<FastStage | undefined> {
   const { conn, map } = ctx;
@@ -303,24 +311,73 @@ export async function stageFast(ctx: StageContext, src: SourceInfo, table: strin
       store_rejects=true, rejects_table='__lf_rej', rejects_scan='__lf_rejscan')`,
     src.file,
   );
+  const valid = `coalesce(customer_id <> '' and customer_id not like ' %' and customer_id not like '% '
+    and day between ${MIN_DAY} and ${MAX_DAY} ${map.amount ? "and isfinite(amount)" : ""}, false)`;
   const check = await run(
     conn,
-    `select (select count(*) from __lf_rej)::integer as rej, count(*) filter (where customer_id is null
-      or customer_id = '' or customer_id like ' %' or customer_id like '% ' or day is null
-      or day not between ${MIN_DAY} and ${MAX_DAY} ${map.amount ? `or ${amountBad("amount")}` : ""})::integer as bad
+    `select (select count(*) from __lf_rej)::integer as rej, count(*) filter (where not ${valid})::integer as bad
     from ${table}`,
   );
   const { rej, bad } = check.getRowObjectsJson()[0];
-  await run(conn, "drop table if exists __lf_rej; drop table if exists __lf_rejscan");
-  if (Number(rej) !== 0 || Number(bad) !== 0) {
-    await run(conn, `drop table if exists ${table}`);
+  const clean = Number(rej) === 0 && Number(bad) === 0;
+  if (!clean && !(await patchFromLines(ctx, src, table, valid))) {
+    await run(conn, `drop table if exists ${table}; drop table if exists __lf_rej; drop table if exists __lf_rejscan`);
     return undefined;
   }
+  await run(conn, "drop table if exists __lf_rej; drop table if exists __lf_rejscan");
   const has = (c: string) => optional.some((r) => outName[r] === c);
   const view = `select ${ctx.fileIdx} as file_idx, null::bigint as line_no, customer_id as customer, day,
     ${ctx.dupKeys ? "ts" : "null::double as ts"}, amount,
     ${has("order_id") ? "order_id" : "null::varchar as order_id"}, ${has("status") ? "status" : "null::varchar as status"},
     ${has("currency") ? "currency" : "null::varchar as currency"}, ${ctx.dupKeys ? "extra" : "null::varchar as extra"},
     null::varchar as reason, null::varchar as bad_column, null::varchar as original from ${table}`;
-  return { table, select: view, purchasesShaped: optional.length === 0 && !ctx.dupKeys };
+  if (clean) return { table, select: view, purchasesShaped: optional.length === 0 && !ctx.dupKeys };
+  return {
+    table,
+    select: `${view} where ${valid} union all select ${STAGE_COLUMNS} from ${table}_lines`,
+    purchasesShaped: false,
+  };
+}
+
+/**
+ * For a file the typed reader read with some problems: reads its lines, finds the line of every rejected or invalid
+ * row, and stages just those lines with the line reader into `<table>_lines`, so their verdicts (and line numbers
+ * and original text) are exactly what reading the whole file line by line would give.
+ * @returns false when the two readers do not see the same rows (e.g. a quoted field spanning lines)
+ */
+async function patchFromLines(ctx: StageContext, src: SourceInfo, table: string, valid: string): Promise<boolean> {
+  const { conn } = ctx;
+  await readLines(conn, src.file);
+  await run(
+    conn,
+    `create or replace temp table __lf_rejlines as select distinct line::bigint as line_no from __lf_rej;
+     create or replace temp table __lf_n as
+       select line_no from __lines where line is null or trim(line, e' \\t\\r') = '' ${src.header ? "or line_no = 1" : ""}
+       union select line_no from __lf_rejlines union select line_no from __li_rejl;`,
+  );
+  const counts = (
+    await run(
+      conn,
+      `select (select count(*) from __lines) + (select count(*) from __li_rejl) - (select count(*) from __lf_n) as accepted,
+        (select count(*) from ${table}) as typed`,
+    )
+  ).getRowObjectsJson()[0];
+  if (Number(counts.accepted) !== Number(counts.typed)) {
+    await run(conn, "drop table if exists __lines; drop table if exists __li_rejl; drop table if exists __lf_n");
+    return false;
+  }
+  await run(
+    conn,
+    `create or replace temp table __lf_shift as
+       select a, max(j) as j from (select line_no - j as a, j from
+         (select line_no, row_number() over (order by line_no) as j from __lf_n)) group by a;
+     create or replace temp table __lf_badlines as
+       select b.ord + 1 + coalesce(s.j, 0) as line_no
+       from (select rowid as ord from ${table} where not ${valid}) b asof left join __lf_shift s on b.ord >= s.a;
+     create or replace temp table __lines as select * from __lines
+       where line_no in (select line_no from __lf_badlines union select line_no from __lf_rejlines);
+     drop table __lf_shift; drop table __lf_badlines; drop table __lf_n; drop table __lf_rejlines;`,
+  );
+  await stageFromLines(ctx, src, `${table}_lines`);
+  return true;
 }
