@@ -5,7 +5,7 @@
 import type { DuckDBConnection, DuckDBVector } from "@duckdb/node-api";
 import { LoyalError } from "../errors.ts";
 import type { CustomerSummary } from "./summary.ts";
-import { excludedCustomersSql, type SummarySqlOptions, summarySql } from "./summary-sql.ts";
+import { excludedCustomersSql, type SummarySqlOptions, summaryWithCountsSql } from "./summary-sql.ts";
 import type { TimeUnit } from "./time-unit.ts";
 
 /** What to summarise: the table and the periods. */
@@ -124,12 +124,17 @@ export async function summarizeTable(conn: DuckDBConnection, options: SummarizeT
     holdoutEnd: options.holdoutEnd,
     unit: options.unit,
   };
-  const columns = await readSummaryColumns(conn, summarySql(sqlOptions));
-  const counts = await conn.runAndReadAll(excludedCustomersSql(sqlOptions));
-  const [row] = counts.getRowObjectsJS() as { customers_seen: number; excluded_after_end: number }[];
+  const columns = await readSummaryColumns(conn, summaryWithCountsSql(sqlOptions));
+  const seen = columns.customers_seen as Float64Array;
+  delete columns.customers_seen;
+  let customersSeen = seen[0];
+  if (seen.length === 0) {
+    const counts = await conn.runAndReadAll(excludedCustomersSql(sqlOptions));
+    customersSeen = (counts.getRowObjectsJS() as { customers_seen: number }[])[0].customers_seen;
+  }
   return {
     summary: summaryFromColumns(columns, options.unit, options.end),
-    excludedAfterEnd: row.excluded_after_end,
-    customersSeen: row.customers_seen,
+    excludedAfterEnd: customersSeen - columns.customer_id.length,
+    customersSeen,
   };
 }

@@ -102,8 +102,12 @@ function parts(o: SummarySqlOptions): Parts {
   };
 }
 
-/** The summary SELECT without its ORDER BY (shared by summarySql and compressedSql). */
-function summaryBody(o: SummarySqlOptions): string {
+/**
+ * The summary SELECT without its ORDER BY (shared by summarySql, summaryWithCountsSql and compressedSql).
+ * `counted`: scan every row (not only up to the horizon), keep the per-customer table (MATERIALIZED) and add a
+ * `customers_seen` column counting every customer, including those whose first purchase is after `end`.
+ */
+function summaryBody(o: SummarySqlOptions, counted = false): string {
   const p = parts(o);
   const E = p.endLit;
   const cust = sqlIdent(o.customer);
@@ -112,7 +116,7 @@ function summaryBody(o: SummarySqlOptions): string {
   const text = o.dialect === "postgres" ? "TEXT" : "VARCHAR";
   const firstAmount = o.dialect === "postgres" ? "(array_agg(amount ORDER BY day))[1]" : "arg_min_null(amount, day)";
   const calib = `FILTER (WHERE day <= ${E})`;
-  const hold = `FILTER (WHERE day > ${E})`;
+  const hold = counted ? `FILTER (WHERE day > ${E} AND day <= ${p.horizonLit})` : `FILTER (WHERE day > ${E})`;
   const aggs = ["MIN(day) AS first_day", `MAX(day) ${calib} AS last_day`, `COUNT(*) ${calib} AS days`];
   if (hasAmount)
     aggs.push(
@@ -147,6 +151,7 @@ function summaryBody(o: SummarySqlOptions): string {
       );
     out.push(`${p.inUnit(`${p.holdoutEndDay! - p.endDay}`)} AS holdout_duration`);
   }
+  if (counted) out.push(`(SELECT CAST(COUNT(*) AS ${p.dbl}) FROM customers) AS customers_seen`);
   // Amounts are summed as DECIMAL(18, 6): exact, so the result does not depend on the order rows are added in
   // (threads) nor on the dialect; only the final means are doubles.
   const amountSel = hasAmount ? `, SUM(CAST(${sqlIdent(o.amount!)} AS DECIMAL(18, 6))) AS amount` : "";
@@ -154,17 +159,20 @@ function summaryBody(o: SummarySqlOptions): string {
     "WITH purchase_days AS (",
     `  SELECT CAST(${cust} AS ${text}) AS customer_id, ${p.day} AS day${amountSel}`,
     `  FROM ${tableRef(o.table)}`,
-    `  WHERE ${cust} IS NOT NULL AND ${p.day} <= ${p.horizonLit}`,
+    `  WHERE ${cust} IS NOT NULL AND ${counted ? `${p.day} IS NOT NULL` : `${p.day} <= ${p.horizonLit}`}`,
     "  GROUP BY 1, 2",
-    "), customers AS (",
+    `), customers AS ${counted ? "MATERIALIZED " : ""}(`,
     `  SELECT customer_id, ${aggs.join(", ")}`,
     "  FROM purchase_days",
     "  GROUP BY customer_id",
-    `  HAVING MIN(day) <= ${E}`,
+    counted ? "" : `  HAVING MIN(day) <= ${E}`,
     ")",
     `SELECT ${out.join(",\n  ")}`,
     "FROM customers",
-  ].join("\n");
+    counted ? `WHERE first_day <= ${E}` : "",
+  ]
+    .filter((line) => line !== "")
+    .join("\n");
 }
 
 function orderById(dialect: SqlDialect): string {
@@ -186,6 +194,21 @@ function orderById(dialect: SqlDialect): string {
  */
 export function summarySql(options: SummarySqlOptions): string {
   return `${summaryBody(options)}\n${orderById(options.dialect)}`;
+}
+
+/**
+ * The summary with the count of customers seen, in one statement: {@link summarySql}'s columns plus
+ * `customers_seen` (the same on every row: all customers in the table, including those left out because their
+ * first purchase is after `end`). It reads the whole table once, where summarySql plus
+ * {@link excludedCustomersSql} read it twice. With no row (every customer starts after `end`) the count is lost:
+ * ask excludedCustomersSql then.
+ * @param options as for {@link summarySql}
+ * @returns one SELECT statement, ordered by customer_id (byte order)
+ * @throws LoyalError E_USAGE as {@link summarySql}
+ * @example summaryWithCountsSql(options) // rows like { customer_id: "1", frequency: 2, ..., customers_seen: 23570 }
+ */
+export function summaryWithCountsSql(options: SummarySqlOptions): string {
+  return `${summaryBody(options, true)}\n${orderById(options.dialect)}`;
 }
 
 /**

@@ -3,7 +3,13 @@ import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { type DuckDBConnection, openDuckDb } from "../../src/data/duckdb.ts";
 import { type SummaryResult, summarizeTable } from "../../src/data/summarize-table.ts";
-import { compressedSql, excludedCustomersSql, isoToDay, summarySql } from "../../src/data/summary-sql.ts";
+import {
+  compressedSql,
+  excludedCustomersSql,
+  isoToDay,
+  summarySql,
+  summaryWithCountsSql,
+} from "../../src/data/summary-sql.ts";
 import { isLoyalError } from "../../src/errors.ts";
 import { cdnowWithSpend, reference, root } from "../helpers/datasets.ts";
 import { assertClose } from "../helpers/tolerance.ts";
@@ -207,6 +213,27 @@ describe("summarySql", () => {
           (a.frequency === b.frequency && (a.recency < b.recency || (a.recency === b.recency && a.T < b.T))),
       );
     }
+  });
+
+  test("summaryWithCountsSql is summarySql plus customers_seen", async () => {
+    const o = { ...base, end: "1997-02-15", holdoutEnd: HOLDOUT_END };
+    const plain = await conn.runAndReadAll(summarySql(o));
+    const counted = await conn.runAndReadAll(summaryWithCountsSql(o));
+    assert.deepEqual(counted.columnNames(), [...plain.columnNames(), "customers_seen"]);
+    const rows = counted.getRowsJS();
+    assert.deepEqual(
+      rows.map((r) => r.slice(0, -1)),
+      plain.getRowsJS(),
+    );
+    assert.ok(rows.every((r) => r.at(-1) === 23570));
+  });
+
+  test("an end before every purchase gives an empty summary, all customers counted as excluded", async () => {
+    const r = await summarizeTable(conn, { table: "master", end: "1996-12-31", unit: "week" });
+    assert.equal(r.summary.ids.length, 0);
+    assert.equal(r.summary.frequency.length, 0);
+    assert.equal(r.excludedAfterEnd, 23570);
+    assert.equal(r.customersSeen, 23570);
   });
 
   test("excludedCustomersSql counts customers seen", async () => {
