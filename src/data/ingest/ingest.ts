@@ -9,7 +9,7 @@ import { type ColumnMap, mapColumns, type Role } from "./column-map.ts";
 import { checkTimeZone } from "./parse-date.ts";
 import { firstQuarantined, writeQuarantine } from "./quarantine.ts";
 import { resolveSources, type SourceInfo, sniffSource, typicalFieldCount } from "./read-source.ts";
-import { run, STAGE_COLUMNS, stageFast, stageLines, stageRows } from "./stage.ts";
+import { dropLines, run, STAGE_COLUMNS, stageFast, stageLines, stageRows } from "./stage.ts";
 
 /** How to read and clean the input. Every field is optional. */
 export interface IngestOptions {
@@ -116,6 +116,7 @@ async function dropAll(conn: DuckDBConnection, tables: string[]): Promise<void> 
   try {
     await conn.run(`drop view if exists ${STAGE_VIEW}`);
     for (const t of tables) await conn.run(`drop table if exists ${t}`);
+    await dropLines(conn);
   } catch {
     // best effort: temporary tables vanish with the connection anyway
   }

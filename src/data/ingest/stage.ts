@@ -101,7 +101,8 @@ function reChar(c: string): string {
  * @returns how many lines went to `__li_rejl`
  */
 async function readLines(conn: DuckDBConnection, file: string): Promise<number> {
-  await run(conn, "drop table if exists __li_rej; drop table if exists __li_rejscan; drop table if exists __li_raw");
+  await dropLines(conn);
+  await run(conn, "drop table if exists __li_rej; drop table if exists __li_rejscan");
   const read = (path: string) =>
     conn.run(
       `create temp table __li_raw as select line from read_csv(${sqlString(path)}, columns={'line':'VARCHAR'},
@@ -131,7 +132,7 @@ async function readLines(conn: DuckDBConnection, file: string): Promise<number> 
   if (n === 0) {
     await run(
       conn,
-      `create or replace temp table __lines as select rowid + 1 as line_no, line from __li_raw;
+      `create or replace temp view __lines as select rowid + 1 as line_no, line from __li_raw;
        create or replace temp table __li_rejl (line_no bigint, line varchar);`,
     );
   } else {
@@ -142,12 +143,11 @@ async function readLines(conn: DuckDBConnection, file: string): Promise<number> 
        create or replace temp table __li_shift as
          select a, max(j) as j from (select line_no - j as a, j from
            (select line_no, row_number() over (order by line_no) as j from __li_rejl)) group by a;
-       create or replace temp table __lines as
+       create or replace temp view __lines as
          select l.rowid + 1 + coalesce(s.j, 0) as line_no, l.line from __li_raw l asof left join __li_shift s on l.rowid >= s.a;`,
       file,
     );
   }
-  await run(conn, "drop table if exists __li_raw");
   return n;
 }
 
@@ -159,8 +159,23 @@ export async function stageLines(ctx: StageContext, src: SourceInfo, table: stri
   await stageFromLines(ctx, src, table);
 }
 
-/** Stages the lines in `__lines` (and the undecodable ones in `__li_rejl`) into `table`, then drops them. */
-async function stageFromLines(ctx: StageContext, src: SourceInfo, table: string): Promise<void> {
+/** Drops what `readLines` made. */
+export async function dropLines(conn: DuckDBConnection): Promise<void> {
+  await run(
+    conn,
+    `drop view if exists __lines; drop table if exists __li_raw; drop table if exists __li_rejl;
+     drop table if exists __li_shift; drop table if exists __li_sub`,
+  );
+}
+
+/** SQL that is true for a blank line (NULL, or only spaces, tabs and CRs); cheap for the usual non-blank line. */
+const BLANK = "(line is null or (ascii(line) in (32, 9, 13) and trim(line, e' \\t\\r') = ''))";
+
+/**
+ * Stages the lines in `lines` (and the undecodable ones in `__li_rejl`) into `table`, then drops what `readLines`
+ * made.
+ */
+async function stageFromLines(ctx: StageContext, src: SourceInfo, table: string, lines = "__lines"): Promise<void> {
   const { conn } = ctx;
   const idx = (name: string | undefined) => (name === undefined ? -1 : src.names.indexOf(name));
   const v = {} as Record<Role, string | null>;
@@ -176,7 +191,7 @@ async function stageFromLines(ctx: StageContext, src: SourceInfo, table: string)
     }
     ok = "__j is not null";
     from = `(select line_no, line, case when (case when json_valid(line) then json_type(line) = 'OBJECT' else false end) then line::json end as __j
-      from __lines where line is not null and trim(line, e' \\t\\r') <> '')`;
+      from ${lines} where not ${BLANK})`;
   } else {
     const n = src.names.length;
     const d = src.delimiter ?? ",";
@@ -198,8 +213,8 @@ async function stageFromLines(ctx: StageContext, src: SourceInfo, table: string)
       v[r] = i < 0 ? null : `nullif(trim(__f[${i + 1}]), '')`;
     }
     ok = `len(__f) = ${n}`;
-    from = `(select line_no, line, ${fields} as __f from __lines
-      where line is not null and trim(line, e' \\t\\r') <> '' ${src.header ? "and line_no > 1" : ""})`;
+    from = `(select line_no, line, ${fields} as __f from ${lines}
+      where not ${BLANK} ${src.header ? "and line_no > 1" : ""})`;
   }
   const key =
     src.kind === "ndjson" ? "__j::varchar" : otherColumnsKeySql(src.names, ctx.map, (i) => `trim(__f[${i + 1}])`);
@@ -211,7 +226,7 @@ async function stageFromLines(ctx: StageContext, src: SourceInfo, table: string)
       null, 'parse_error', null, line from __li_rejl ${src.header ? "where line_no > 1" : ""}`,
     src.file,
   );
-  await run(conn, "drop table if exists __lines; drop table if exists __li_rejl; drop table if exists __li_shift");
+  await dropLines(conn);
 }
 
 /**
@@ -331,12 +346,21 @@ export async function stageFast(ctx: StageContext, src: SourceInfo, table: strin
     ${has("order_id") ? "order_id" : "null::varchar as order_id"}, ${has("status") ? "status" : "null::varchar as status"},
     ${has("currency") ? "currency" : "null::varchar as currency"}, ${ctx.dupKeys ? "extra" : "null::varchar as extra"},
     null::varchar as reason, null::varchar as bad_column, null::varchar as original from ${table}`;
-  if (clean) return { table, select: view, purchasesShaped: optional.length === 0 && !ctx.dupKeys };
-  return {
-    table,
-    select: `${view} where ${valid} union all select ${STAGE_COLUMNS} from ${table}_lines`,
-    purchasesShaped: false,
-  };
+  const purchasesShaped = optional.length === 0 && !ctx.dupKeys;
+  if (clean) return { table, select: view, purchasesShaped };
+  // the re-read lines that turned out fine join the typed rows; only the quarantined ones stay apart
+  const fastCols = ["customer_id", "day", "amount", ...optional.map((r) => outName[r])];
+  if (ctx.dupKeys) fastCols.push("ts", "extra");
+  await run(
+    conn,
+    `delete from ${table} where not ${valid};
+     insert into ${table} (${fastCols.join(", ")})
+       select ${fastCols.map((c) => (c === "customer_id" ? "customer" : c)).join(", ")} from ${table}_lines
+       where reason is null;
+     delete from ${table}_lines where reason is null;`,
+    src.file,
+  );
+  return { table, select: `${view} union all select ${STAGE_COLUMNS} from ${table}_lines`, purchasesShaped };
 }
 
 /**
@@ -352,7 +376,7 @@ async function patchFromLines(ctx: StageContext, src: SourceInfo, table: string,
     conn,
     `create or replace temp table __lf_rejlines as select distinct line::bigint as line_no from __lf_rej;
      create or replace temp table __lf_n as
-       select line_no from __lines where line is null or trim(line, e' \\t\\r') = '' ${src.header ? "or line_no = 1" : ""}
+       select line_no from __lines where ${BLANK} ${src.header ? "or line_no = 1" : ""}
        union select line_no from __lf_rejlines union select line_no from __li_rejl;`,
   );
   const counts = (
@@ -363,7 +387,8 @@ async function patchFromLines(ctx: StageContext, src: SourceInfo, table: string,
     )
   ).getRowObjectsJson()[0];
   if (Number(counts.accepted) !== Number(counts.typed)) {
-    await run(conn, "drop table if exists __lines; drop table if exists __li_rejl; drop table if exists __lf_n");
+    await dropLines(conn);
+    await run(conn, "drop table if exists __lf_n");
     return false;
   }
   await run(
@@ -374,10 +399,10 @@ async function patchFromLines(ctx: StageContext, src: SourceInfo, table: string,
      create or replace temp table __lf_badlines as
        select b.ord + 1 + coalesce(s.j, 0) as line_no
        from (select rowid as ord from ${table} where not ${valid}) b asof left join __lf_shift s on b.ord >= s.a;
-     create or replace temp table __lines as select * from __lines
+     create or replace temp table __li_sub as select * from __lines
        where line_no in (select line_no from __lf_badlines union select line_no from __lf_rejlines);
      drop table __lf_shift; drop table __lf_badlines; drop table __lf_n; drop table __lf_rejlines;`,
   );
-  await stageFromLines(ctx, src, `${table}_lines`);
+  await stageFromLines(ctx, src, `${table}_lines`, "__li_sub");
   return true;
 }
