@@ -235,7 +235,15 @@ describe("Pareto/NBD invariants", () => {
         assert.ok(Number.isFinite(lnE[i]), `x=${i + 1}`);
         const x = i + 1;
         const second = lnE[i] - 2 * lnE[i - 1] + lnE[i - 2] + 1 / (p.r + x - 1) ** 2;
-        assert.ok(Math.abs(second) < 0.02, `ln E second difference (less the (r+x) part) ${second} at x=${x}`);
+        // P(alive) bends ln E at small x (up to ~0.02 at x = 3); from x = 10 on the rest is nearly linear.
+        assert.ok(
+          Math.abs(second) < (x < 10 ? 0.05 : 0.01),
+          `ln E second difference (less the (r+x) part) ${second} at x=${x}`,
+        );
+        if (i >= 3) {
+          const third = lnE[i] - 3 * lnE[i - 1] + 3 * lnE[i - 2] - lnE[i - 3];
+          assert.ok(Math.abs(third) < 0.05, `ln E third difference ${third} at x=${x}`);
+        }
       }
     }
   });
