@@ -328,15 +328,19 @@ export async function stageFast(ctx: StageContext, src: SourceInfo, table: strin
   );
   const valid = `coalesce(customer_id <> '' and customer_id not like ' %' and customer_id not like '% '
     and day between ${MIN_DAY} and ${MAX_DAY} ${map.amount ? "and isfinite(amount)" : ""}, false)`;
+  await run(conn, `create or replace temp table __lf_bad as select rowid as ord from ${table} where not ${valid}`);
   const check = await run(
     conn,
-    `select (select count(*) from __lf_rej)::integer as rej, count(*) filter (where not ${valid})::integer as bad
-    from ${table}`,
+    `select (select count(*) from __lf_rej)::integer as rej, (select count(*) from __lf_bad)::integer as bad`,
   );
   const { rej, bad } = check.getRowObjectsJson()[0];
   const clean = Number(rej) === 0 && Number(bad) === 0;
-  if (!clean && !(await patchFromLines(ctx, src, table, valid))) {
-    await run(conn, `drop table if exists ${table}; drop table if exists __lf_rej; drop table if exists __lf_rejscan`);
+  if (!clean && !(await patchFromLines(ctx, src, table))) {
+    await run(
+      conn,
+      `drop table if exists ${table}; drop table if exists __lf_rej; drop table if exists __lf_rejscan;
+       drop table if exists __lf_bad`,
+    );
     return undefined;
   }
   await run(conn, "drop table if exists __lf_rej; drop table if exists __lf_rejscan");
@@ -347,13 +351,17 @@ export async function stageFast(ctx: StageContext, src: SourceInfo, table: strin
     ${has("currency") ? "currency" : "null::varchar as currency"}, ${ctx.dupKeys ? "extra" : "null::varchar as extra"},
     null::varchar as reason, null::varchar as bad_column, null::varchar as original from ${table}`;
   const purchasesShaped = optional.length === 0 && !ctx.dupKeys;
-  if (clean) return { table, select: view, purchasesShaped };
+  if (clean) {
+    await run(conn, "drop table if exists __lf_bad");
+    return { table, select: view, purchasesShaped };
+  }
   // the re-read lines that turned out fine join the typed rows; only the quarantined ones stay apart
   const fastCols = ["customer_id", "day", "amount", ...optional.map((r) => outName[r])];
   if (ctx.dupKeys) fastCols.push("ts", "extra");
   await run(
     conn,
-    `delete from ${table} where not ${valid};
+    `delete from ${table} where rowid in (select ord from __lf_bad);
+     drop table __lf_bad;
      insert into ${table} (${fastCols.join(", ")})
        select ${fastCols.map((c) => (c === "customer_id" ? "customer" : c)).join(", ")} from ${table}_lines
        where reason is null;
@@ -364,12 +372,12 @@ export async function stageFast(ctx: StageContext, src: SourceInfo, table: strin
 }
 
 /**
- * For a file the typed reader read with some problems: reads its lines, finds the line of every rejected or invalid
- * row, and stages just those lines with the line reader into `<table>_lines`, so their verdicts (and line numbers
+ * For a file the typed reader read with some problems: reads its lines, finds the line of every rejected row and of
+ * every invalid row (their ordinals in `table` are in `__lf_bad`), and stages just those lines with the line reader into `<table>_lines`, so their verdicts (and line numbers
  * and original text) are exactly what reading the whole file line by line would give.
  * @returns false when the two readers do not see the same rows (e.g. a quoted field spanning lines)
  */
-async function patchFromLines(ctx: StageContext, src: SourceInfo, table: string, valid: string): Promise<boolean> {
+async function patchFromLines(ctx: StageContext, src: SourceInfo, table: string): Promise<boolean> {
   const { conn } = ctx;
   await readLines(conn, src.file);
   await run(
@@ -398,7 +406,7 @@ async function patchFromLines(ctx: StageContext, src: SourceInfo, table: string,
          (select line_no, row_number() over (order by line_no) as j from __lf_n)) group by a;
      create or replace temp table __lf_badlines as
        select b.ord + 1 + coalesce(s.j, 0) as line_no
-       from (select rowid as ord from ${table} where not ${valid}) b asof left join __lf_shift s on b.ord >= s.a;
+       from __lf_bad b asof left join __lf_shift s on b.ord >= s.a;
      create or replace temp table __li_sub as select * from __lines
        where line_no in (select line_no from __lf_badlines union select line_no from __lf_rejlines);
      drop table __lf_shift; drop table __lf_badlines; drop table __lf_n; drop table __lf_rejlines;`,
