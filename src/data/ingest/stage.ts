@@ -373,8 +373,10 @@ export async function stageFast(ctx: StageContext, src: SourceInfo, table: strin
 
 /**
  * For a file the typed reader read with some problems: reads its lines, finds the line of every rejected row and of
- * every invalid row (their ordinals in `table` are in `__lf_bad`), and stages just those lines with the line reader into `<table>_lines`, so their verdicts (and line numbers
- * and original text) are exactly what reading the whole file line by line would give.
+ * every invalid row (their ordinals in `table` are in `__lf_bad`), and stages just those lines with the line reader
+ * into `<table>_lines`, so their verdicts (and line numbers and original text) are exactly what reading the whole
+ * file line by line would give. A typed row's line: its ordinal + 1 + the number of non-row lines (header, blank,
+ * rejected) before it, found with an ASOF join on those few lines.
  * @returns false when the two readers do not see the same rows (e.g. a quoted field spanning lines)
  */
 async function patchFromLines(ctx: StageContext, src: SourceInfo, table: string): Promise<boolean> {
