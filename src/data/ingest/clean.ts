@@ -32,7 +32,8 @@ export interface CleanCounts {
 export interface CleanOptions {
   hasAmount: boolean;
   hasOrder: boolean;
-  hasCurrency: boolean;
+  /** The currency column's name, when there is one. */
+  currencyColumn?: string;
   excludeStatus: string[];
   excludeCustomers: string[];
   /**
@@ -92,7 +93,7 @@ export async function cleanStaged(conn: DuckDBConnection, stage: string, o: Clea
     : "false";
   const excl = `case when ${exclStatus} then 'status' when ${exclCustomer} then 'customer' end`;
 
-  if (o.hasCurrency) {
+  if (o.currencyColumn !== undefined) {
     const cur = await run(
       conn,
       `select distinct upper(currency) as c from ${stage} where reason is null and ${excl} is null and currency is not null order by c`,
@@ -102,7 +103,7 @@ export async function cleanStaged(conn: DuckDBConnection, stage: string, o: Clea
       throw new LoyalError(
         "E_CURRENCY",
         `amounts are in ${list.length} currencies (${list.join(", ")}); convert them to one currency first, or exclude rows`,
-        { column: "currency" },
+        { column: o.currencyColumn },
         { currencies: list },
       );
     }

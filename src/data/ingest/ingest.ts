@@ -203,7 +203,7 @@ async function ingest(
   const counts = await cleanStaged(conn, STAGE_VIEW, {
     hasAmount: maps.some((m) => m.amount !== undefined),
     hasOrder: dupKeys,
-    hasCurrency: maps.some((m) => m.currency !== undefined),
+    currencyColumn: maps.find((m) => m.currency !== undefined)?.currency,
     excludeStatus: options.excludeStatus ?? [],
     excludeCustomers: options.excludeCustomers ?? [],
     purchasesShaped: shaped,
