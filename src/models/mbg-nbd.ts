@@ -33,7 +33,12 @@ export const MBG_NBD_PARAMS = ["r", "alpha", "a", "b"] as const;
  * @param data summaries (optionally weighted)
  * @param grad receives dLL/d(r, α, a, b) when given
  * @returns the total log-likelihood; -Infinity outside the parameter space
+ * @throws nothing: data is assumed validated (fitMbgNbd validates it)
  * @see lifetimes ModifiedBetaGeoFitter._negative_log_likelihood
+ * @example
+ * const g = new Float64Array(4);
+ * mbgNbdLogLikelihoodWithGradient([0.525, 6.183, 0.891, 1.614], cdnowRounded, g) // ≈ -9582.132795
+ * g // ≈ [-0.693051, 0.034866, 0.305156, -0.139581]
  */
 export function mbgNbdLogLikelihoodWithGradient(p: ArrayLike<number>, data: RfmData, grad?: Float64Array): number {
   const r = p[0];
@@ -123,6 +128,7 @@ export function mbgNbdLogLikelihood(params: MbgNbdParams, data: RfmData): number
  * @returns the fitted model with standard errors and its convergence report
  * @throws LoyalError E_INPUT for an invalid summary, E_CONVERGENCE when the fit fails
  * @see lifetimes ModifiedBetaGeoFitter.fit
+ * @example fitMbgNbd(cdnowRounded).params // ≈ { r: 0.524838, alpha: 6.182992, a: 0.891356, b: 1.613999 }
  */
 export function fitMbgNbd(data: RfmData, options: FitOptions = {}): FittedModel<MbgNbdParams> {
   const d: RfmData = options.weights ? { ...data, weights: Float64Array.from(options.weights) } : data;
@@ -198,6 +204,7 @@ function bracketOverAm1(r: number, alpha: number, a: number, b: number, x: numbe
  * @param p parameters
  * @param c the customer's (frequency, recency, T)
  * @returns P(alive at T | x, t_x, T)
+ * @throws nothing; a customer outside the data's support gives a meaningless number, not an error
  * @see lifetimes ModifiedBetaGeoFitter.conditional_probability_alive
  * @example mbgNbdProbabilityAlive({ r: 0.525, alpha: 6.183, a: 0.891, b: 1.614 }, { frequency: 0, recency: 0, T: 38.86 }) // ≈ 0.389735
  */
@@ -217,6 +224,7 @@ export function mbgNbdProbabilityAlive(p: MbgNbdParams, c: Customer): number {
  * @param c the customer's (frequency, recency, T)
  * @returns E[X(T, T+t) | x, t_x, T]
  * @see lifetimes ModifiedBetaGeoFitter.conditional_expected_number_of_purchases_up_to_time
+ * @example mbgNbdExpectedPurchases({ r: 0.525, alpha: 6.183, a: 0.891, b: 1.614 }, 39, { frequency: 2, recency: 30.43, T: 38.86 }) // ≈ 1.262961
  */
 export function mbgNbdExpectedPurchases(p: MbgNbdParams, t: number, c: Customer): number {
   const x = c.frequency;
@@ -230,6 +238,7 @@ export function mbgNbdExpectedPurchases(p: MbgNbdParams, t: number, c: Customer)
  * @param t length of the period since the first purchase
  * @returns E[X(t)]
  * @see lifetimes ModifiedBetaGeoFitter.expected_number_of_purchases_up_to_time
+ * @example mbgNbdExpectedPurchasesNewCustomer({ r: 0.525, alpha: 6.183, a: 0.891, b: 1.614 }, 39) // ≈ 1.182954
  */
 export function mbgNbdExpectedPurchasesNewCustomer(p: MbgNbdParams, t: number): number {
   return p.b * bracketOverAm1(p.r, p.alpha, p.a, p.b, 0, 0, t);
@@ -247,6 +256,7 @@ export function mbgNbdExpectedPurchasesNewCustomer(p: MbgNbdParams, t: number): 
  * @returns P(X(t) = n)
  * @throws LoyalError E_USAGE when n is not a whole number >= 0
  * @see lifetimes ModifiedBetaGeoFitter.probability_of_n_purchases_up_to_time
+ * @example mbgNbdProbabilityOfPurchases({ r: 0.525, alpha: 6.183, a: 0.891, b: 1.614 }, 0, 39) // ≈ 0.582473
  */
 export function mbgNbdProbabilityOfPurchases(p: MbgNbdParams, n: number, t: number): number {
   if (!Number.isInteger(n) || n < 0) throw new LoyalError("E_USAGE", `n must be a whole number >= 0, got ${n}`);
@@ -281,6 +291,7 @@ export function mbgNbdProbabilityOfPurchases(p: MbgNbdParams, n: number, t: numb
  *   (see simulateBgNbd)
  * @returns simulated summaries
  * @see lifetimes.generate_data.modified_beta_geometric_nbd_model
+ * @example simulateMbgNbd({ r: 0.525, alpha: 6.183, a: 0.891, b: 1.614 }, [39, 39, 39], createRng(1)).T // => [39, 39, 39]
  */
 export function simulateMbgNbd(p: MbgNbdParams, T: ArrayLike<number>, rng: Rng, resolution = 0): RfmData {
   const n = T.length;

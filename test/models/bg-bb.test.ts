@@ -19,7 +19,7 @@ import {
   fitBgBb,
   simulateBgBb,
 } from "../../src/models/bg-bb.ts";
-import { assertClose } from "../helpers/tolerance.ts";
+import { assertAllClose, assertClose } from "../helpers/tolerance.ts";
 
 const root = new URL("../../", import.meta.url);
 const ref = JSON.parse(readFileSync(new URL("test/fixtures/bg-bb/reference.json", root), "utf8"));
@@ -272,6 +272,26 @@ describe("BG/BB predictions", () => {
         prev = v;
       }
     }
+  });
+
+  test("TSDoc examples (values from the mpmath fixture and the paper's parameters, rounded as printed)", () => {
+    const g = new Float64Array(4);
+    assertClose(bgBbLogLikelihoodWithGradient([1.204, 0.75, 0.657, 2.783], donations, g), -33225.581755, {
+      abs: 5e-7,
+    });
+    assertAllClose(g, [0.67012, -1.191148, -2.6435, 0.446872], { abs: 5e-7 }, "gradient example");
+    const c66 = { frequency: 6, recency: 6, periods: 6 };
+    assertClose(bgBbExpectedPurchases(published, 5, c66), 3.752116, { abs: 5e-7 }, "E[X] example");
+    assertClose(bgBbExpectedPurchasesNewCustomer(published, 6), 2.219631, { abs: 5e-7 }, "E[X(6)] example");
+    assertClose(bgBbProbabilityOfPurchases(published, 0, 6), 0.311218, { abs: 5e-7 }, "P(X(6)=0) example");
+    assertAllClose(
+      bgBbExpectedFrequencyCounts(published, 6, 11104),
+      [3455.762, 1888.901, 1348.92, 1113.322, 1017.791, 1026.911, 1252.394],
+      { abs: 5e-4 },
+      "counts example",
+    );
+    assertClose(bgBbDiscountedExpectedResidualTransactions(published, 0.1, c66), 5.908678, { abs: 5e-7 }, "DERT");
+    assert.deepEqual(Array.from(simulateBgBb(published, [6, 6, 6], createRng(1)).frequency), [1, 6, 1]);
   });
 
   test("bgBbModel exposes the functions for the CLI", () => {

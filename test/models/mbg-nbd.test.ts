@@ -15,7 +15,7 @@ import {
   simulateMbgNbd,
 } from "../../src/models/mbg-nbd.ts";
 import { purchaseModel } from "../../src/models/registry.ts";
-import { assertClose } from "../helpers/tolerance.ts";
+import { assertAllClose, assertClose } from "../helpers/tolerance.ts";
 
 const root = new URL("../../", import.meta.url);
 const ref = JSON.parse(readFileSync(new URL("test/fixtures/mbg-nbd/reference.json", root), "utf8"));
@@ -228,6 +228,20 @@ describe("MBG/NBD predictions", () => {
       assertClose(s, 1, { abs: 1e-9 }, `Σ P(X(${t})=n)`);
       assertClose(m, mbgNbdExpectedPurchasesNewCustomer(published, t), { rel: 1e-8 }, `mean of X(${t})`);
     }
+  });
+
+  test("TSDoc examples (values from the mpmath fixture, rounded as printed)", () => {
+    const g = new Float64Array(4);
+    const ll = mbgNbdLogLikelihoodWithGradient([0.525, 6.183, 0.891, 1.614], cdnow, g);
+    assertClose(ll, -9582.132795, { abs: 5e-7 }, "LL example");
+    assertAllClose(g, [-0.693051, 0.034866, 0.305156, -0.139581], { abs: 5e-7 }, "gradient example");
+    const c = { frequency: 2, recency: 30.43, T: 38.86 };
+    assertClose(mbgNbdExpectedPurchases(published, 39, c), 1.262961, { abs: 5e-7 }, "E[X] example");
+    assertClose(mbgNbdExpectedPurchasesNewCustomer(published, 39), 1.182954, { abs: 5e-7 }, "E[X(t)] example");
+    assertClose(mbgNbdProbabilityOfPurchases(published, 0, 39), 0.582473, { abs: 5e-7 }, "P(X=0) example");
+    assert.deepEqual(Array.from(simulateMbgNbd(published, [39, 39, 39], createRng(1)).T), [39, 39, 39]);
+    const fit = fitMbgNbd(cdnow).params;
+    assertAllClose([fit.r, fit.alpha, fit.a, fit.b], [0.524838, 6.182992, 0.891356, 1.613999], { abs: 5e-6 }, "fit");
   });
 
   test("example: P(alive) of a one-time buyer at the published parameters", () => {

@@ -18,7 +18,7 @@ import {
   sbgSurvivalCurve,
   simulateSbg,
 } from "../../src/models/sbg.ts";
-import { assertClose } from "../helpers/tolerance.ts";
+import { assertAllClose, assertClose } from "../helpers/tolerance.ts";
 
 const ref = JSON.parse(readFileSync(new URL("../fixtures/sbg/reference.json", import.meta.url), "utf8"));
 
@@ -205,6 +205,20 @@ describe("sBG predictions", () => {
       prev = v;
     }
     assert.ok(sbgDiscountedExpectedLifetime(p, 0.05) > sbgDiscountedExpectedLifetime(p, 0.1));
+  });
+
+  test("TSDoc examples of the likelihood, simulation and survival curve", () => {
+    const g = new Float64Array(2);
+    const ll = sbgLogLikelihoodWithGradient([0.704, 1.182], { alive: REGULAR.slice(0, 8) }, g);
+    assertClose(ll, -1680.265191, { abs: 5e-7 }, "LL example");
+    assertAllClose(g, [0.067397, -0.023922], { abs: 5e-7 }, "gradient example");
+    const sim = simulateSbg({ alpha: 0.704, beta: 1.182 }, 5, 7, createRng(1));
+    assert.deepEqual(Array.from(sim.periods), [7, 1, 7, 6, 1]);
+    assert.deepEqual(Array.from(sim.churned), [false, true, false, true, true]);
+    assert.deepEqual(
+      Array.from(sbgSurvivalCurve({ periods: [1, 3, 7, 7], churned: [true, true, false, false] }, 7)),
+      [4, 3, 3, 2, 2, 2, 2, 2],
+    );
   });
 
   test("sbgModel exposes the functions for the CLI", () => {
