@@ -182,11 +182,29 @@ export function sbgLogLikelihood(params: SbgParams, data: SbgData): number {
  * @param data survival curve (`{ alive }`) or per-customer rows (`{ periods, churned, weights? }`)
  * @param options penalizer, starting values (`weights` is ignored: use `data.weights`)
  * @returns the fitted model with standard errors
- * @throws LoyalError E_INPUT for invalid data, E_CONVERGENCE when the fit fails (e.g. nobody churned)
+ * @throws LoyalError E_INPUT for invalid data or data that cannot identify (α, β): nobody churned, or nobody was
+ *   observed beyond period 1 (one period identifies only the mean churn probability α/(α+β)); E_CONVERGENCE when
+ *   the fit fails
  * @example fitSbg({ alive: [1000, 631, 468, 382, 326, 289, 262, 241] }).params // ≈ { alpha: 0.704, beta: 1.182 }
  */
 export function fitSbg(data: SbgData, options: FitOptions = {}): FittedModel<SbgParams> {
-  const { n } = toCounts(data);
+  const { n, churn, censored } = toCounts(data);
+  let churners = 0;
+  let pastOne = 0;
+  for (let t = 0; t < churn.length; t++) {
+    churners += churn[t];
+    if (t >= 2 && churn[t] + censored[t] > 0) pastOne++;
+  }
+  if (churners === 0)
+    throw new LoyalError(
+      "E_INPUT",
+      "sBG: no customer churned, so the likelihood increases without bound as churn probabilities go to 0",
+    );
+  if (pastOne === 0)
+    throw new LoyalError(
+      "E_INPUT",
+      "sBG: no customer was observed beyond period 1, so only the mean churn probability α/(α+β) is identified, not α and β",
+    );
   const init = options.initialParams;
   const starts = init
     ? [[init.alpha, init.beta]]

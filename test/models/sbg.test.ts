@@ -131,6 +131,18 @@ describe("sBG likelihood", () => {
       (e) => isLoyalError(e, "E_USAGE"),
     );
     assert.throws(
+      () => fitSbg({ alive: [100, 100, 100] }),
+      (e) => isLoyalError(e, "E_INPUT") && /no customer churned/.test(e.message),
+    );
+    for (const alive of [
+      [100, 0],
+      [100, 60],
+    ])
+      assert.throws(
+        () => fitSbg({ alive }),
+        (e) => isLoyalError(e, "E_INPUT") && /not α and β/.test(e.message),
+      );
+    assert.throws(
       () => sbgSurvival({ alpha: 1, beta: 1 }, 1.5),
       (e) => isLoyalError(e, "E_USAGE"),
     );
