@@ -207,18 +207,31 @@ export async function readSummaryCsv(path: string, options: ReadSummaryOptions =
       row: headerRow,
     });
 
+  const capacity = lines.length - k - 1;
   const ids: string[] = [];
-  const cols: Record<Field, number[]> = {
-    id: [],
-    frequency: [],
-    recency: [],
-    T: [],
-    monetary: [],
-    holdoutFrequency: [],
-    holdoutMonetary: [],
-    holdoutDuration: [],
+  const rowOf = new Int32Array(capacity);
+  const col = (present: boolean) => (present ? new Float64Array(capacity) : undefined);
+  const frequency = new Float64Array(capacity);
+  const recency = new Float64Array(capacity);
+  const Tcol = new Float64Array(capacity);
+  const monetary = col(position.monetary >= 0);
+  const hFrequency = col(hasHoldout);
+  const hMonetary = col(hasHoldout);
+  const hDuration = col(hasHoldout);
+  const seen = new Set<string>();
+  const fail = (row: number, field: Field, why: string): never => {
+    throw new LoyalError("E_INPUT", why, { file: path, row, column: header[position[field]] });
   };
-  const seen = new Map<string, number>();
+  const num = (cells: string[], row: number, field: Field): number => {
+    const cell = cells[position[field]];
+    const v = Number(cell); // ignores surrounding white space; "" and " " give 0
+    if (v > 0 && v < Number.POSITIVE_INFINITY) return v;
+    if (cell.trim() === "") fail(row, field, "missing value");
+    if (!Number.isFinite(v)) fail(row, field, `'${cell.trim()}' is not a number`);
+    if (v < 0) fail(row, field, `${cell.trim()} is negative`);
+    return v;
+  };
+  let n = 0;
   for (let li = k + 1; li < lines.length; li++) {
     const line = lines[li];
     if (line.trim() === "") continue;
@@ -226,59 +239,46 @@ export async function readSummaryCsv(path: string, options: ReadSummaryOptions =
     const cells = splitCsvLine(line);
     if (cells.length !== header.length)
       throw new LoyalError("E_INPUT", `${cells.length} fields, the header has ${header.length}`, { file: path, row });
-    const bad = (field: Field, why: string): never => {
-      throw new LoyalError("E_INPUT", why, { file: path, row, column: header[position[field]] });
-    };
-    const num = (field: Field): number => {
-      const cell = cells[position[field]].trim();
-      if (cell === "") bad(field, "missing value");
-      const v = Number(cell);
-      if (!Number.isFinite(v)) bad(field, `'${cell}' is not a number`);
-      if (v < 0) bad(field, `${cell} is negative`);
-      return v;
-    };
     const id = cells[position.id].trim();
-    if (id === "") bad("id", "missing customer id");
-    const previous = seen.get(id);
-    if (previous !== undefined) bad("id", `customer ${id} already on row ${previous}`);
-    seen.set(id, row);
-    const x = num("frequency");
-    if (!Number.isInteger(x)) bad("frequency", `frequency ${x} is not a whole number`);
-    const tx = num("recency");
-    const T = num("T");
-    if (tx > T) bad("recency", `recency ${tx} is after T ${T}`);
-    if (x > 0 && tx === 0) bad("recency", `recency 0 with frequency ${x}: repeat purchases are on later days`);
-    if (x === 0 && tx > 0) bad("recency", `recency ${tx} with frequency 0 (should be 0)`);
+    if (id === "") fail(row, "id", "missing customer id");
+    if (seen.has(id)) fail(row, "id", `customer ${id} already on row ${rowOf[ids.indexOf(id)]}`);
+    seen.add(id);
+    const x = num(cells, row, "frequency");
+    if (!Number.isInteger(x)) fail(row, "frequency", `frequency ${x} is not a whole number`);
+    const tx = num(cells, row, "recency");
+    const T = num(cells, row, "T");
+    if (tx > T) fail(row, "recency", `recency ${tx} is after T ${T}`);
+    if (x > 0 && tx === 0) fail(row, "recency", `recency 0 with frequency ${x}: repeat purchases are on later days`);
+    if (x === 0 && tx > 0) fail(row, "recency", `recency ${tx} with frequency 0 (should be 0)`);
     ids.push(id);
-    cols.frequency.push(x);
-    cols.recency.push(tx);
-    cols.T.push(T);
-    if (position.monetary >= 0) cols.monetary.push(num("monetary"));
-    if (hasHoldout) {
-      const hx = num("holdoutFrequency");
-      if (!Number.isInteger(hx)) bad("holdoutFrequency", `holdout frequency ${hx} is not a whole number`);
-      cols.holdoutFrequency.push(hx);
-      cols.holdoutMonetary.push(position.holdoutMonetary >= 0 ? num("holdoutMonetary") : 0);
-      const d = num("holdoutDuration");
-      if (d === 0) bad("holdoutDuration", "holdout duration 0");
-      cols.holdoutDuration.push(d);
+    rowOf[n] = row;
+    frequency[n] = x;
+    recency[n] = tx;
+    Tcol[n] = T;
+    if (monetary) monetary[n] = num(cells, row, "monetary");
+    if (hFrequency && hMonetary && hDuration) {
+      const hx = num(cells, row, "holdoutFrequency");
+      if (!Number.isInteger(hx)) fail(row, "holdoutFrequency", `holdout frequency ${hx} is not a whole number`);
+      hFrequency[n] = hx;
+      hMonetary[n] = position.holdoutMonetary >= 0 ? num(cells, row, "holdoutMonetary") : 0;
+      const d = num(cells, row, "holdoutDuration");
+      if (d === 0) fail(row, "holdoutDuration", "holdout duration 0");
+      hDuration[n] = d;
     }
+    n++;
   }
 
+  const cut = (a: Float64Array) => (n === capacity ? a : a.slice(0, n));
   const summary: CustomerSummary = {
     unit,
     ids,
-    frequency: Float64Array.from(cols.frequency),
-    recency: Float64Array.from(cols.recency),
-    T: Float64Array.from(cols.T),
+    frequency: cut(frequency),
+    recency: cut(recency),
+    T: cut(Tcol),
   };
   if (meta.calibration_end) summary.calibrationEnd = meta.calibration_end;
-  if (position.monetary >= 0) summary.monetary = Float64Array.from(cols.monetary);
-  if (hasHoldout)
-    summary.holdout = {
-      frequency: Float64Array.from(cols.holdoutFrequency),
-      monetary: Float64Array.from(cols.holdoutMonetary),
-      duration: Float64Array.from(cols.holdoutDuration),
-    };
+  if (monetary) summary.monetary = cut(monetary);
+  if (hFrequency && hMonetary && hDuration)
+    summary.holdout = { frequency: cut(hFrequency), monetary: cut(hMonetary), duration: cut(hDuration) };
   return summary;
 }
