@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -15,7 +15,10 @@ let conn: DuckDBConnection;
 before(async () => {
   conn = await openDuckDb(":memory:", 2);
 });
-after(() => conn.closeSync());
+after(() => {
+  conn.closeSync();
+  rmSync(tmp, { recursive: true, force: true });
+});
 
 /** All rows* counts except rowsRead add up to rowsRead. */
 function assertAddsUp(r: IngestionReport): void {
