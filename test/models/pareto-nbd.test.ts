@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { summarizeFile } from "../../src/data/summarize-file.ts";
 import type { RfmData } from "../../src/data/summary.ts";
 import {
   fitParetoNbd,
@@ -17,7 +18,7 @@ import {
   paretoNbdProbabilityOfPurchases,
 } from "../../src/models/pareto-nbd-pmf.ts";
 import { paretoNbd, purchaseModel } from "../../src/models/registry.ts";
-import { cdnowRounded, reference } from "../helpers/datasets.ts";
+import { cdnowRounded, reference, root } from "../helpers/datasets.ts";
 import { assertClose } from "../helpers/tolerance.ts";
 
 const ref = reference.cdnow_sample.pareto_nbd;
@@ -102,6 +103,21 @@ describe("Pareto/NBD fit on CDNOW (weeks)", () => {
   it("is registered as pareto-nbd", () => {
     assert.equal(purchaseModel("pareto-nbd"), paretoNbd);
     assert.deepEqual([...paretoNbd.paramNames], [...NAMES]);
+  });
+});
+
+describe("Pareto/NBD fit on the exact-time CDNOW summary (CDNOW_sample.txt, end 1997-09-30)", () => {
+  it("reaches CLVTools' LL -9594.976 (within 1e-3), params within 1e-3 relative, SEs within 1%", async () => {
+    const { summary } = await summarizeFile(`${root}datasets/CDNOW_sample.txt`, {
+      columns: ["master_id", "customer_id", "date", "cds", "amount"],
+      end: "1997-09-30",
+      unit: "week",
+    });
+    const ex = ref.mle_exact_summary;
+    const fit = fitParetoNbd(summary);
+    assert.ok(fit.logLikelihood >= ex.logLikelihood - 1e-3, `LL ${fit.logLikelihood}`);
+    for (const k of NAMES) assertClose(fit.params[k], ex.params[k], { rel: 1e-3 }, k);
+    for (const k of NAMES) assertClose(fit.standardErrors![k], ex.standardErrors[k], { rel: 0.01 }, `se ${k}`);
   });
 });
 
