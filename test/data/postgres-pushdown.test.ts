@@ -9,7 +9,7 @@ import { type SummaryResult, summarizeTable } from "../../src/data/summarize-tab
 import { compressedSql, type SummarySqlOptions } from "../../src/data/summary-sql.ts";
 import { isLoyalError } from "../../src/errors.ts";
 import { root } from "../helpers/datasets.ts";
-import { startPostgres, type TestPostgres } from "../helpers/postgres.ts";
+import { postgresBinDir, startPostgres, type TestPostgres } from "../helpers/postgres.ts";
 import { assertClose } from "../helpers/tolerance.ts";
 
 const END = "1997-09-30";
@@ -130,5 +130,9 @@ describe("PostgreSQL pushdown on CDNOW_master", () => {
       }),
       (e) => isLoyalError(e, "E_IO") && !e.message.includes("secret"),
     );
+  });
+
+  test("without PostgreSQL binaries the helper fails saying what to install", () => {
+    assert.throws(() => postgresBinDir("/nonexistent/postgresql"), /install Debian's postgresql package/);
   });
 });
