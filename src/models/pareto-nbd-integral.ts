@@ -47,7 +47,10 @@ function legendre(n: number): { x: Float64Array; w: Float64Array } {
   return { x, w };
 }
 
-/** Gauss–Legendre rules on [-1, 1]. */
+/**
+ * Gauss–Legendre rules on [-1, 1] (nodes by Newton's method on P_n at module load).
+ * @example GL8.w.reduce((a, b) => a + b) // ≈ 2
+ */
 export const GL16 = legendre(16);
 export const GL8 = legendre(8);
 
@@ -55,6 +58,12 @@ export const GL8 = legendre(8);
  * ln G(τ) and its partials. `out` receives [ln G, ∂/∂e_P, ∂/∂e_m, ∂/∂P, ∂/∂m] (partials of ln G).
  * @param eP exponent on the P = max(α, β) side
  * @param eM exponent on the m = min(α, β) side (e_P + e_m > 1)
+ * @param P the larger of α, β
+ * @param m the smaller of α, β
+ * @param tau lower end τ >= 0
+ * @param out receives the five numbers
+ * @returns nothing (writes `out`)
+ * @example lnTail(2, 1.5, 10, 10, 0, out); out[0] // => ln(10^{-2.5}/2.5) (α = β: closed form)
  */
 export function lnTail(eP: number, eM: number, P: number, m: number, tau: number, out: Float64Array): void {
   const d = P - m;
@@ -118,6 +127,16 @@ function tailSeries(eP: number, eM: number, P: number, m: number, tau: number, o
  * ln ∫_{τa}^{τb} g(τ) dτ (τa < τb) and its partials, by composite Gauss–Legendre in y = ln(m+τ), where the
  * integrand is exp((1−e_m)y − e_P ln(P−m+e^y)): concave in y, analytic in the strip |Im y| < π; panels are at most 2
  * wide and at most 8 / (largest slope) so each is integrated to rounding error.
+ * @param eP exponent on the P side
+ * @param eM exponent on the m side
+ * @param P the larger of α, β
+ * @param m the smaller of α, β
+ * @param ta lower limit
+ * @param tb upper limit (> ta)
+ * @param out receives [ln ∫, ∂/∂e_P, ∂/∂e_m, ∂/∂P, ∂/∂m] (partials of the log)
+ * @param rule Gauss–Legendre rule per panel (GL16 by default)
+ * @returns nothing (writes `out`)
+ * @example lnIntegralQuad(2, 1.5, 10, 10, 0, 5, out); Math.exp(out[0]) // ≈ (10^{-2.5} − 15^{-2.5}) / 2.5
  */
 export function lnIntegralQuad(
   eP: number,
@@ -184,6 +203,11 @@ export interface LogIntegrand {
  * ln ∫_{ya}^{yb} exp(φ(y)) dy by composite 16-point Gauss–Legendre, marching panels whose width is at most 2 and at
  * most 8 / (slope bound on the panel); the sum is kept scaled by its running maximum, so it never overflows.
  * For the non-hot paths (pmf, the confluent hypergeometric U).
+ * @param f log-integrand and slope bound
+ * @param ya lower limit
+ * @param yb upper limit
+ * @returns ln ∫ exp(φ)
+ * @example lnIntegrateExp({ phi: (y) => -y, slope: () => 1 }, 0, 50) // ≈ ln(1 − e^{-50})
  */
 export function lnIntegrateExp(f: LogIntegrand, ya: number, yb: number): number {
   let y = ya;

@@ -90,6 +90,13 @@ const tB = new Float64Array(5);
 /**
  * ln I(x, t_x, T) = ln ∫_{t_x}^{T} (α+τ)^{-(r+x)}(β+τ)^{-(s+1)} dτ (−Infinity when t_x = T), with its gradient
  * in (r, α, s, β) at out[1..4]. The note's A₀ is (r+s+x)·I.
+ * @param p parameters
+ * @param x frequency
+ * @param tx recency
+ * @param T age
+ * @param out where to write [ln I, ∂/∂r, ∂/∂α, ∂/∂s, ∂/∂β] (of ln I)
+ * @returns `out`
+ * @example paretoNbdLnIntegral({ r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 }, 2, 30.43, 38.86)[0] // ≈ -13.72834347
  */
 export function paretoNbdLnIntegral(
   p: ParetoNbdParams,
@@ -176,7 +183,12 @@ function endpoints(data: RfmData): EndpointCache {
  * Fader, Hardie & Lee (2005 note) eq. 22: ln[Γ(r+x)α^rβ^s/Γ(r)] + ln[(α+T)^{-(r+x)}(β+T)^{-s} + s·I], with
  * I = ∫_{t_x}^{T}(α+τ)^{-(r+x)}(β+τ)^{-(s+1)}dτ = A₀/(r+s+x). The tails G(t_x), G(T) are computed once per
  * distinct (x, τ) pair of the data set.
+ * @param p (r, α, s, β) as an array
+ * @param data summaries, optionally weighted
+ * @param grad when given, receives dLL/d(r, α, s, β)
+ * @returns the weighted total log-likelihood; -Infinity outside the parameter space
  * @see lifetimes ParetoNBDFitter._negative_log_likelihood
+ * @example paretoNbdLogLikelihoodWithGradient([0.553276, 10.577612, 0.606214, 11.667912], cdnowRounded, g) // ≈ -9594.9739, g ≈ 0
  */
 export function paretoNbdLogLikelihoodWithGradient(p: ArrayLike<number>, data: RfmData, grad?: Float64Array): number {
   const r = p[0];
@@ -291,7 +303,13 @@ export function paretoNbdLogLikelihoodWithGradient(p: ArrayLike<number>, data: R
   return ll;
 }
 
-/** [1 − (1+q)^{-(s−1)}]/(s−1), exact at s = 1 (ln(1+q)). */
+/**
+ * [1 − (1+q)^{-(s−1)}]/(s−1), exact at s = 1 (ln(1+q)): the lifetime factor of the expectations.
+ * @param s dropout shape
+ * @param q t / (β + T)
+ * @returns the bracket
+ * @example powerBracket(1, Math.E - 1) // => 1
+ */
 export function powerBracket(s: number, q: number): number {
   const l = Math.log1p(q);
   return s === 1 ? l : -Math.expm1(-(s - 1) * l) / (s - 1);
@@ -305,6 +323,7 @@ export function powerBracket(s: number, q: number): number {
  * @param times horizons (model time unit)
  * @param data summaries
  * @returns expected[k][i] = E[purchases in (T, T + times[k]] | customer i] and pAlive[i]
+ * @example paretoNbdScoreMany(pub, [39], oneRow(2, 30.43, 38.86)) // => { expected: [[1.455123...]], pAlive: [0.869168...] }
  */
 export function paretoNbdScoreMany(
   p: ParetoNbdParams,

@@ -42,8 +42,13 @@ function lnDeathIntegral(r: number, alpha: number, s: number, beta: number, n: n
  * (α+τ)^{-(r+n)}(β+τ)^{-(s+1)} dτ. This is Fader & Hardie (2006), "Deriving an expression for P(X(t) = x) under
  * the Pareto/NBD model" (note 027), before its ₂F₁ expansion, whose B₁ − Σ B₂ cancels badly for large n; the
  * integral is taken by quadrature instead, which only adds positive terms.
+ * @param p parameters
+ * @param n number of repeat purchases (whole number >= 0)
+ * @param t horizon from the first purchase
+ * @returns P(X(t) = n)
+ * @throws LoyalError E_USAGE when n is not a whole number >= 0
  * @see lifetimes ParetoNBDFitter.probability_of_n_purchases_up_to_time (BTYD pnbd.pmf)
- * @example paretoNbdProbabilityOfPurchases({ r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 }, 0, 39) // ≈ 0.596
+ * @example paretoNbdProbabilityOfPurchases({ r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 }, 0, 39) // ≈ 0.5936250
  */
 export function paretoNbdProbabilityOfPurchases(p: ParetoNbdParams, n: number, t: number): number {
   checkCount(n);
@@ -65,8 +70,14 @@ export function paretoNbdProbabilityOfPurchases(p: ParetoNbdParams, n: number, t
  * the next t. Fader & Hardie (2014), "Deriving the conditional PMF of the Pareto/NBD model" (note 028): dead at T
  * (probability 1 − P(alive)) gives n = 0; alive, the posterior is λ ~ Gamma(r+x, α+T), μ ~ Gamma(s, β+T), so the
  * future is a new customer's with those parameters.
+ * @param p parameters
+ * @param n number of purchases in (T, T + t] (whole number >= 0)
+ * @param t horizon after T
+ * @param c the customer's (frequency, recency, T)
+ * @returns P(Y(t) = n | x, t_x, T)
+ * @throws LoyalError E_USAGE when n is not a whole number >= 0
  * @see lifetimes ParetoNBDFitter.conditional_probability_of_n_purchases_up_to_time
- * @example paretoNbdConditionalProbabilityOfPurchases(pub, 0, 39, { frequency: 2, recency: 30.43, T: 38.86 })
+ * @example paretoNbdConditionalProbabilityOfPurchases({ r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 }, 0, 39, { frequency: 2, recency: 30.43, T: 38.86 }) // ≈ 0.4080627
  */
 export function paretoNbdConditionalProbabilityOfPurchases(
   p: ParetoNbdParams,
@@ -122,9 +133,12 @@ export function hyperU(a: number, b: number, z: number): number {
  * α^r β^s δ^{s−1} Γ(r+x+1) U(s, s; δ(β+T)) / (Γ(r) (α+T)^{r+x+1} L(r, α, s, β | x, t_x, T)),
  * evaluated as P(alive)·(r+x)/(α+T)·(β+T)·U(1, 2−s, δ(β+T)) (Kummer: δ^{s−1}(β+T)^{s−1}U(s, s, ·) = U(1, 2−s, ·)).
  * Multiply by the expected margin per transaction for a residual CLV.
+ * @param p parameters
  * @param delta continuous discount rate per unit of time (e.g. 15% a year in weeks: ln(1.15)/52)
+ * @param c the customer's (frequency, recency, T)
+ * @returns DERT (discounted number of future transactions)
  * @throws LoyalError E_USAGE when delta <= 0
- * @example paretoNbdDert({ r: 0.5534, alpha: 10.5802, s: 0.6061, beta: 11.6562 }, Math.log(1.15) / 52, { frequency: 2, recency: 30.43, T: 38.86 })
+ * @example paretoNbdDert({ r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 }, 0.01, { frequency: 2, recency: 30.43, T: 38.86 }) // ≈ 2.7247799
  */
 export function paretoNbdDert(p: ParetoNbdParams, delta: number, c: Customer): number {
   if (!(delta > 0)) throw new LoyalError("E_USAGE", `delta must be > 0, got ${delta}`);

@@ -14,6 +14,7 @@ import { paretoNbdLnIntegral, paretoNbdLogLikelihoodWithGradient, powerBracket }
 import { validateRfm } from "./rfm-cache.ts";
 import type { FitOptions, FittedModel } from "./types.ts";
 
+/** Pareto/NBD parameters: λ ~ Gamma(r, α), μ ~ Gamma(s, β) (shape, rate); α and β in the data's time unit. */
 export interface ParetoNbdParams {
   r: number;
   alpha: number;
@@ -22,6 +23,7 @@ export interface ParetoNbdParams {
   [k: string]: number;
 }
 
+/** Purchase-rate shape r and scale α (λ ~ Gamma(r, α)); dropout-rate shape s and scale β (μ ~ Gamma(s, β)). */
 export const PARETO_NBD_PARAMS = ["r", "alpha", "s", "beta"] as const;
 
 export {
@@ -32,6 +34,9 @@ export {
 
 /**
  * Total log-likelihood of Pareto/NBD parameters on a data set (weighted by `data.weights`).
+ * @param params (r, α, s, β)
+ * @param data summaries, optionally weighted
+ * @returns Σ w_i ln L_i; -Infinity outside the parameter space
  * @example paretoNbdLogLikelihood({ r: 0.553276, alpha: 10.577612, s: 0.606214, beta: 11.667912 }, cdnowRounded) // ≈ -9594.9739
  */
 export function paretoNbdLogLikelihood(params: ParetoNbdParams, data: RfmData): number {
@@ -88,6 +93,9 @@ export function fitParetoNbd(data: RfmData, options: FitOptions = {}): FittedMod
 /**
  * Probability that a customer with history (x, t_x, T) is still alive at T:
  * 1 / (1 + s·I·(α+T)^{r+x}(β+T)^s). Fader, Hardie & Lee (2005 note) eq. 24 (Hardie note 008).
+ * @param p parameters
+ * @param c the customer's (frequency, recency, T)
+ * @returns P(alive at T | history), in [0, 1]; 1 when recency = T
  * @see lifetimes ParetoNBDFitter.conditional_probability_alive
  * @example paretoNbdProbabilityAlive({ r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 }, { frequency: 2, recency: 30.43, T: 38.86 }) // ≈ 0.869168
  */
@@ -102,6 +110,10 @@ export function paretoNbdProbabilityAlive(p: ParetoNbdParams, c: Customer): numb
  * Conditional expected number of purchases in (T, T + t]:
  * (r+x)(β+T)/((α+T)(s−1))·[1 − ((β+T)/(β+T+t))^{s−1}]·P(alive) (its limit at s = 1).
  * Fader, Hardie & Lee (2005 note) eq. 26.
+ * @param p parameters
+ * @param t horizon after T (unit of the fit)
+ * @param c the customer's (frequency, recency, T)
+ * @returns expected purchases in (T, T + t]
  * @see lifetimes ParetoNBDFitter.conditional_expected_number_of_purchases_up_to_time
  * @example paretoNbdExpectedPurchases({ r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 }, 39, { frequency: 2, recency: 30.43, T: 38.86 }) // ≈ 1.455123
  */
@@ -113,8 +125,11 @@ export function paretoNbdExpectedPurchases(p: ParetoNbdParams, t: number, c: Cus
 /**
  * Expected number of repeat purchases of a new customer in (0, t]: rβ/(α(s−1))·[1 − (β/(β+t))^{s−1}].
  * Fader, Hardie & Lee (2005 note) eq. 17.
+ * @param p parameters
+ * @param t horizon from the first purchase
+ * @returns E[X(t)]
  * @see lifetimes ParetoNBDFitter.expected_number_of_purchases_up_to_time
- * @example paretoNbdExpectedPurchasesNewCustomer({ r: 0.5534, alpha: 10.5802, s: 0.6061, beta: 11.6562 }, 1) // ≈ 0.05077821
+ * @example paretoNbdExpectedPurchasesNewCustomer({ r: 0.55, alpha: 10.56, s: 0.61, beta: 11.64 }, 1) // ≈ 0.05077821 (BTYD)
  */
 export function paretoNbdExpectedPurchasesNewCustomer(p: ParetoNbdParams, t: number): number {
   return ((p.r * p.beta) / p.alpha) * powerBracket(p.s, t / p.beta);
@@ -129,6 +144,7 @@ export function paretoNbdExpectedPurchasesNewCustomer(p: ParetoNbdParams, t: num
  * @param resolution when > 0, purchase times are floored to multiples of it and purchases in the same slot merge
  *   (1/7 for days when the unit is weeks), as simulateBgNbd does
  * @returns simulated summaries
+ * @example simulateParetoNbd({ r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 }, [39, 39, 39], createRng(1)).frequency // => [0, 2, 0]
  */
 export function simulateParetoNbd(p: ParetoNbdParams, T: ArrayLike<number>, rng: Rng, resolution = 0): RfmData {
   const n = T.length;

@@ -2,13 +2,21 @@
  * Pareto/NBD against mpmath at 60 digits (test/fixtures/pareto-nbd/generate.py; tolerances and their reasons are
  * stated in each JSON file).
  */
+import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
+import { createRng } from "../../src/math/random.ts";
 import {
   type ParetoNbdParams,
+  paretoNbdExpectedPurchasesNewCustomer,
+  paretoNbdLnIntegral,
   paretoNbdLogLikelihoodWithGradient,
   paretoNbdProbabilityAlive,
+  paretoNbdScoreMany,
+  simulateParetoNbd,
 } from "../../src/models/pareto-nbd.ts";
+import { GL8, GL16, lnIntegralQuad, lnIntegrateExp, lnTail } from "../../src/models/pareto-nbd-integral.ts";
+import { powerBracket } from "../../src/models/pareto-nbd-likelihood.ts";
 import {
   hyperU,
   paretoNbdConditionalProbabilityOfPurchases,
@@ -95,5 +103,61 @@ describe("confluent hypergeometric U and DERT match mpmath", () => {
         `DERT params ${c.params} customer ${c.customer} delta ${c.delta}`,
       );
     }
+  });
+});
+
+describe("Pareto/NBD TSDoc examples", () => {
+  const pub = { r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 };
+  const c2 = { frequency: 2, recency: 30.43, T: 38.86 };
+
+  it("give the values their comments state", () => {
+    assertClose(paretoNbdProbabilityOfPurchases(pub, 0, 39), 0.593625, { abs: 5e-7 }, "pmf example");
+    assertClose(
+      paretoNbdConditionalProbabilityOfPurchases(pub, 0, 39, c2),
+      0.4080627,
+      { abs: 5e-8 },
+      "conditional pmf example",
+    );
+    assertClose(paretoNbdDert(pub, 0.01, c2), 2.7247799, { abs: 5e-8 }, "DERT example");
+    assertClose(paretoNbdLnIntegral(pub, 2, 30.43, 38.86)[0], -13.72834347, { abs: 5e-9 }, "ln I example");
+    assertClose(
+      paretoNbdExpectedPurchasesNewCustomer({ r: 0.55, alpha: 10.56, s: 0.61, beta: 11.64 }, 1),
+      0.05077821,
+      { abs: 5e-9 },
+      "E[X(1)] example",
+    );
+    assertClose(powerBracket(1, Math.E - 1), 1, { rel: 1e-15 }, "powerBracket example");
+    const sim = simulateParetoNbd(pub, [39, 39, 39], createRng(1));
+    assert.deepEqual([...sim.frequency], [0, 2, 0]);
+    const scored = paretoNbdScoreMany(pub, [39], {
+      frequency: new Float64Array([2]),
+      recency: new Float64Array([30.43]),
+      T: new Float64Array([38.86]),
+    });
+    assertClose(scored.expected[0][0], 1.455123, { abs: 5e-7 }, "scoreMany E");
+    assertClose(scored.pAlive[0], 0.869168, { abs: 5e-7 }, "scoreMany P(alive)");
+    assertClose(
+      GL8.w.reduce((a, b) => a + b),
+      2,
+      { rel: 1e-15 },
+      "GL8 weights",
+    );
+    assertClose(
+      GL16.w.reduce((a, b) => a + b),
+      2,
+      { rel: 1e-15 },
+      "GL16 weights",
+    );
+    const out = new Float64Array(5);
+    lnTail(2, 1.5, 10, 10, 0, out);
+    assertClose(out[0], Math.log(10 ** -2.5 / 2.5), { rel: 1e-15 }, "lnTail example");
+    lnIntegralQuad(2, 1.5, 10, 10, 0, 5, out);
+    assertClose(Math.exp(out[0]), (10 ** -2.5 - 15 ** -2.5) / 2.5, { rel: 1e-14 }, "lnIntegralQuad example");
+    assertClose(
+      lnIntegrateExp({ phi: (y) => -y, slope: () => 1 }, 0, 50),
+      Math.log(-Math.expm1(-50)),
+      { abs: 1e-15 },
+      "lnIntegrateExp",
+    );
   });
 });
