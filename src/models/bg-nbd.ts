@@ -310,7 +310,7 @@ export function bgNbdProbabilityOfPurchases(p: BgNbdParams, n: number, t: number
       for (let j = n; j < n + 100000; j++) {
         const tj = Math.exp(nb(j));
         tail += tj;
-        if (tj < 1e-18 * tail && j > n + r * 10 + 10) break;
+        if (tj <= 1e-18 * tail && j > n + r * 10 + 10) break;
       }
     }
     v += Math.exp(betaln(a + 1, b + n - 1) - lbAB) * tail;

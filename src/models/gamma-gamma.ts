@@ -212,7 +212,22 @@ export function fitGammaGamma(data: SpendData, options: GammaGammaFitOptions = {
   const params: GammaGammaParams = { p: res.params.p, q: res.params.q + shift, v: res.params.v };
   const standardErrors = res.standardErrors;
   const intervals = res.intervals;
-  if (constrain && intervals) intervals.q = [intervals.q[0] + 1, intervals.q[1] + 1];
+  let logCovariance = res.logCovariance;
+  if (constrain) {
+    if (intervals) intervals.q = [intervals.q[0] + 1, intervals.q[1] + 1];
+    // The optimiser's coordinate is u = ln(q − 1); report the covariance of ln q like every other model:
+    // d ln q / du = (q − 1)/q scales q's row and column.
+    if (logCovariance) {
+      const g = (params.q - 1) / params.q;
+      logCovariance = logCovariance.map((c, idx) => c * (Math.floor(idx / 3) === 1 ? g : 1) * (idx % 3 === 1 ? g : 1));
+    }
+    if (Math.abs(params.q - 1) < 1e-6) {
+      warn(
+        "W_GG_Q_BOUND",
+        `gamma-gamma: the q > 1 constraint is binding (q − 1 = ${(params.q - 1).toExponential(2)}): the data favour q <= 1, so the population mean spend is huge and CLV for customers without repeat purchases is not reliable`,
+      );
+    }
+  }
   if (params.q <= 1) {
     warn(
       "W_GG_Q",
@@ -224,7 +239,7 @@ export function fitGammaGamma(data: SpendData, options: GammaGammaFitOptions = {
     params,
     standardErrors,
     intervals,
-    logCovariance: res.logCovariance,
+    logCovariance,
     logLikelihood: res.logLikelihood,
     ...informationCriteria(res.logLikelihood, 3, n),
     n,
