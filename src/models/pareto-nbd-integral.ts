@@ -193,7 +193,7 @@ export function lnIntegralQuad(
   out[4] = sdM * k;
 }
 
-/** A log-integrand and a bound on its slope over [y, y2]. */
+/** A log-integrand and a bound on |φ'| over [y, y2]. */
 export interface LogIntegrand {
   phi: (y: number) => number;
   slope: (y: number, y2: number) => number;
@@ -216,8 +216,9 @@ export function lnIntegrateExp(f: LogIntegrand, ya: number, yb: number): number 
   const { x: nodes, w: weights } = GL16;
   let guard = 0;
   while (y < yb && guard++ < 100000) {
-    const y2 = Math.min(yb, y + 2);
-    const h = Math.min(y2 - y, 8 / Math.max(1e-300, f.slope(y, y2)));
+    // Width: at most 2, and at most 8 / (slope bound on the panel itself), found by shrinking twice.
+    let h = Math.min(yb - y, 2);
+    for (let k = 0; k < 3; k++) h = Math.min(h, 8 / Math.max(1e-300, f.slope(y, y + h)));
     const half = 0.5 * h;
     const mid = y + half;
     for (let i = 0; i < 16; i++) {

@@ -13,27 +13,46 @@ function checkCount(n: number): void {
 }
 
 /**
- * ln ∫_0^t τ^n (α+τ)^{-(r+n)} (β+τ)^{-(s+1)} dτ, by composite Gauss–Legendre in y = ln τ (the integrand is
- * e^{(n+1)y} near 0, so the range is cut where the rest is below e^{-40} of it).
+ * ln ∫_0^t τ^n (α+τ)^{-(r+n)} (β+τ)^{-(s+1)} dτ, by composite Gauss–Legendre in y = ln τ. The log-integrand φ is
+ * concave in y, so the range is cut where φ is 50 below its maximum (the tails beyond hold less than e^{-50}·width).
  */
 function lnDeathIntegral(r: number, alpha: number, s: number, beta: number, n: number, t: number): number {
+  const phi = (y: number) => {
+    const e = Math.exp(y);
+    return (n + 1) * y - (r + n) * Math.log(alpha + e) - (s + 1) * Math.log(beta + e);
+  };
+  // φ' decreases in y (φ is concave), so |φ'| on a panel peaks at one of its ends.
+  const dphi = (y: number) => {
+    const e = Math.exp(y);
+    return n + 1 - ((r + n) * e) / (alpha + e) - ((s + 1) * e) / (beta + e);
+  };
   const yHi = Math.log(t);
   const yC = Math.log(Math.min(alpha, beta) / (2 * (r + s + n + 1)));
-  const yLo = Math.min(yHi, yC) - 40 / (n + 0.5);
-  return lnIntegrateExp(
-    {
-      phi: (y) => {
-        const e = Math.exp(y);
-        return (n + 1) * y - (r + n) * Math.log(alpha + e) - (s + 1) * Math.log(beta + e);
-      },
-      slope: (_y, y2) => {
-        const e = Math.exp(y2);
-        return n + 1 + ((r + n) * e) / (alpha + e) + ((s + 1) * e) / (beta + e);
-      },
-    },
-    yLo,
-    yHi,
-  );
+  let yLo = Math.min(yHi, yC) - 40 / (n + 0.5);
+  // Keep only where φ is within 50 of its maximum on [yLo, yHi] (concave: one bisection for the peak, one per cut).
+  let yStar = yHi;
+  if (dphi(yHi) < 0) {
+    let a = yLo;
+    let b = yHi;
+    for (let k = 0; k < 100 && b - a > 1e-12 * (1 + Math.abs(a)); k++) {
+      const mid = 0.5 * (a + b);
+      if (dphi(mid) > 0) a = mid;
+      else b = mid;
+    }
+    yStar = 0.5 * (a + b);
+  }
+  const cut = phi(yStar) - 50;
+  const bisect = (a: number, b: number, rising: boolean) => {
+    for (let k = 0; k < 100 && b - a > 1e-9 * (1 + Math.abs(a)); k++) {
+      const mid = 0.5 * (a + b);
+      if (phi(mid) > cut === rising) b = mid;
+      else a = mid;
+    }
+    return rising ? a : b;
+  };
+  if (phi(yLo) < cut) yLo = bisect(yLo, yStar, true);
+  const yTop = phi(yHi) < cut ? bisect(yStar, yHi, false) : yHi;
+  return lnIntegrateExp({ phi, slope: (y, y2) => Math.max(Math.abs(dphi(y)), Math.abs(dphi(y2))) }, yLo, yTop);
 }
 
 /**
