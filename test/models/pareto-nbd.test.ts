@@ -100,6 +100,18 @@ describe("Pareto/NBD fit on CDNOW (weeks)", () => {
     for (const k of NAMES) assertClose(fc.params[k], fit.params[k], { rel: 1e-5 }, k);
   });
 
+  it("fitting the same data in days gives alpha, beta x 7, the same r, s, and LL - 2457 ln 7", () => {
+    const days: RfmData = {
+      frequency: data.frequency,
+      recency: data.recency.map((v) => v * 7),
+      T: data.T.map((v) => v * 7),
+    };
+    const fd = fitParetoNbd(days);
+    assertClose(fd.logLikelihood, fit.logLikelihood - 2457 * Math.log(7), { rel: 1e-12 }, "LL");
+    for (const k of ["r", "s"] as const) assertClose(fd.params[k], fit.params[k], { rel: 1e-5 }, k);
+    for (const k of ["alpha", "beta"] as const) assertClose(fd.params[k] / 7, fit.params[k], { rel: 1e-5 }, k);
+  });
+
   it("is registered as pareto-nbd", () => {
     assert.equal(purchaseModel("pareto-nbd"), paretoNbd);
     assert.deepEqual([...paretoNbd.paramNames], [...NAMES]);
