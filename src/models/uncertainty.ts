@@ -42,21 +42,6 @@ export type DrawScorer<K extends string = string> = (
 ) => Record<K, ArrayLike<number>>;
 
 /**
- * Whether a Gamma-Gamma fit was made with the q > 1 constraint, in which case its log-covariance is that of
- * (ln p, ln(q − 1), ln v). The model file does not record the option, but the standard error does: the driver
- * reports se(q) = (q − 1)·se(ln(q − 1)) when constrained and q·se(ln q) otherwise.
- */
-function constrainedQ(model: FittedModel, cov: ArrayLike<number>, names: string[]): boolean {
-  if (model.model !== "gamma-gamma" || !model.standardErrors) return false;
-  const i = names.indexOf("q");
-  const q = model.params.q;
-  const se = model.standardErrors.q;
-  if (i < 0 || !(q > 1) || !(se > 0)) return false;
-  const seLog = Math.sqrt(cov[i * names.length + i]);
-  return Math.abs(se - (q - 1) * seLog) < Math.abs(se - q * seLog);
-}
-
-/**
  * Draws parameter vectors from the asymptotic distribution of the MLE: log θ ~ N(log θ̂, Σ), Σ = `logCovariance`.
  * @param model a fitted model with `logCovariance`
  * @param draws number of draws (whole number >= 1)
@@ -79,8 +64,7 @@ export function sampleParameters(model: FittedModel, draws: number, rng: Rng): R
     );
   const L = cholesky(cov, k);
   if (!L) throw new LoyalError("E_USAGE", `the ${model.model} model's parameter covariance is not positive definite`);
-  const shiftQ = constrainedQ(model, cov, names) ? names.indexOf("q") : -1;
-  const mean = names.map((nm, i) => Math.log(i === shiftQ ? model.params[nm] - 1 : model.params[nm]));
+  const mean = names.map((nm) => Math.log(model.params[nm]));
   const z = new Float64Array(k);
   const out: Record<string, number>[] = [];
   for (let d = 0; d < draws; d++) {
@@ -89,7 +73,7 @@ export function sampleParameters(model: FittedModel, draws: number, rng: Rng): R
     for (let i = 0; i < k; i++) {
       let u = mean[i];
       for (let j = 0; j <= i; j++) u += L[i * k + j] * z[j];
-      p[names[i]] = i === shiftQ ? 1 + Math.exp(u) : Math.exp(u);
+      p[names[i]] = Math.exp(u);
     }
     out.push(p);
   }

@@ -5,7 +5,6 @@ import { scoreCustomers } from "../../src/insights/clv.ts";
 import { createRng } from "../../src/math/random.ts";
 import { type BgNbdParams, bgNbdExpectedPurchases, simulateBgNbd } from "../../src/models/bg-nbd.ts";
 import { compressRfm, fitSummary } from "../../src/models/fit-summary.ts";
-import { fitGammaGamma } from "../../src/models/gamma-gamma.ts";
 import type { FittedModel } from "../../src/models/types.ts";
 import {
   customerPredictionIntervals,
@@ -45,11 +44,6 @@ describe("sampleParameters", () => {
   it("refuses a model without covariance (E_USAGE)", () => {
     const { logCovariance: _c, ...noCov } = bg;
     assert.throws(() => sampleParameters(noCov as FittedModel, 10, createRng(1)), { code: "E_USAGE" });
-  });
-
-  it("keeps q > 1 for a Gamma-Gamma model fitted with the q > 1 constraint", () => {
-    const c = fitGammaGamma({ frequency: summary.frequency, monetary: summary.monetary! }, { constrainQ: true });
-    for (const d of sampleParameters(c, 500, createRng(9))) assert.ok(d.q > 1, `q ${d.q}`);
   });
 
   it("quantileSorted interpolates like R type 7", () => {
