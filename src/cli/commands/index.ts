@@ -10,6 +10,7 @@ import { register as fit } from "./fit.ts";
 import { register as predict } from "./predict.ts";
 import { register as profile } from "./profile.ts";
 import { register as segments } from "./segments.ts";
+import { register as sql } from "./sql.ts";
 import { register as summarize } from "./summarize.ts";
 import { register as targets } from "./targets.ts";
 import { register as validate } from "./validate.ts";
@@ -26,5 +27,6 @@ export const commands: ((program: Command, ctx: CliContext) => void)[] = [
   cohorts,
   whatif,
   validate,
+  sql,
   demo,
 ];
