@@ -3,6 +3,7 @@
  * likelihood terms, so a model fits on one row per distinct triple, weighted by how many customers share it.
  */
 import type { RfmData } from "./summary.ts";
+import { uniqueRows } from "./unique-rows.ts";
 
 /** A compressed summary and the way back to the customers. */
 export interface Compressed {
@@ -25,36 +26,35 @@ export interface Compressed {
 export function compress(data: RfmData): Compressed {
   const { frequency: f, recency: r, T: t, weights: w } = data;
   const n = f.length;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  // Ties broken by input position keep the sort stable whatever the engine's algorithm.
-  order.sort((a, b) => f[a] - f[b] || r[a] - r[b] || t[a] - t[b] || a - b);
-
-  const index = new Uint32Array(n);
-  const rows: number[] = [];
-  const weights: number[] = [];
-  let row = -1;
-  for (let k = 0; k < n; k++) {
-    const i = order[k];
-    if (row < 0 || f[i] !== f[rows[row]] || r[i] !== r[rows[row]] || t[i] !== t[rows[row]]) {
-      row++;
-      rows.push(i);
-      weights.push(0);
-    }
-    weights[row] += w ? w[i] : 1;
-    index[i] = row;
-  }
-  const m = rows.length;
+  // Hash the rows (linear), then sort only the distinct ones: daily data has far fewer distinct rows than customers.
+  const u = uniqueRows([f, r, t]);
+  const m = u.first.length;
+  const order = new Uint32Array(m);
+  for (let j = 0; j < m; j++) order[j] = j;
+  const fi = (j: number) => f[u.first[j]];
+  const ri = (j: number) => r[u.first[j]];
+  const ti = (j: number) => t[u.first[j]];
+  order.sort((a, b) => fi(a) - fi(b) || ri(a) - ri(b) || ti(a) - ti(b) || u.first[a] - u.first[b]);
+  const rank = new Uint32Array(m);
+  for (let k = 0; k < m; k++) rank[order[k]] = k;
   const out: RfmData = {
     frequency: new Float64Array(m),
     recency: new Float64Array(m),
     T: new Float64Array(m),
-    weights: Float64Array.from(weights),
+    weights: new Float64Array(m),
   };
-  for (let j = 0; j < m; j++) {
-    out.frequency[j] = f[rows[j]] + 0; // + 0 turns -0 into 0
-    out.recency[j] = r[rows[j]] + 0;
-    out.T[j] = t[rows[j]] + 0;
+  for (let k = 0; k < m; k++) {
+    const i = u.first[order[k]];
+    out.frequency[k] = f[i] + 0; // + 0 turns -0 into 0
+    out.recency[k] = r[i] + 0;
+    out.T[k] = t[i] + 0;
+  }
+  const index = new Uint32Array(n);
+  const weights = out.weights!;
+  for (let i = 0; i < n; i++) {
+    const k = rank[u.index[i]];
+    index[i] = k;
+    weights[k] += w ? w[i] : 1;
   }
   return { data: out, index };
 }

@@ -3,37 +3,19 @@
  * weights (identical histories are common in daily data, and the likelihood is a sum over rows), the spend model on
  * (frequency, monetary value).
  */
-import type { CustomerSummary, RfmData } from "../data/summary.ts";
-import { uniqueRows } from "../data/unique-rows.ts";
+
+import { compress } from "../data/compress.ts";
+import type { CustomerSummary } from "../data/summary.ts";
 import { LoyalError } from "../errors.ts";
 import { fitGammaGamma, type GammaGammaFitOptions } from "./gamma-gamma.ts";
 import { purchaseModel } from "./registry.ts";
 import type { FitOptions, FittedModel } from "./types.ts";
 
 /**
- * Merges identical (frequency, recency, T) rows into weighted rows (weights add up).
- * @returns the compressed data and, for each original row, its compressed row
+ * Merges identical (frequency, recency, T) rows into weighted rows (see data/compress.ts).
  * @example compressRfm({ frequency: [1, 1], recency: [2, 2], T: [3, 3] }).data.weights // => [2]
  */
-export function compressRfm(data: RfmData): { data: RfmData; index: Uint32Array } {
-  const u = uniqueRows([data.frequency, data.recency, data.T]);
-  const m = u.first.length;
-  const frequency = new Float64Array(m);
-  const recency = new Float64Array(m);
-  const T = new Float64Array(m);
-  for (let j = 0; j < m; j++) {
-    const i = u.first[j];
-    frequency[j] = data.frequency[i];
-    recency[j] = data.recency[i];
-    T[j] = data.T[i];
-  }
-  let weights = u.counts;
-  if (data.weights) {
-    weights = new Float64Array(m);
-    for (let i = 0; i < u.index.length; i++) weights[u.index[i]] += data.weights[i];
-  }
-  return { data: { frequency, recency, T, weights }, index: u.index };
-}
+export const compressRfm = compress;
 
 export interface FitSummaryOptions extends FitOptions, GammaGammaFitOptions {}
 

@@ -3,6 +3,7 @@
  * Colombo & Jiang 1999). A customer's transaction values are Gamma(p, ν) with ν ~ Gamma(q, γ); here γ is `v`.
  * Fitted on repeat customers only (x > 0, mean repeat spend > 0): zero-value purchases carry no spend information.
  */
+import { uniqueRows } from "../data/unique-rows.ts";
 import { LoyalError } from "../errors.ts";
 import type { Rng } from "../math/random.ts";
 import { digamma, gammaln } from "../math/special.ts";
@@ -43,28 +44,44 @@ interface PreparedSpend {
   sumXLnX: number;
 }
 
-const prepared = new WeakMap<Float64Array, PreparedSpend>();
+const prepared = new WeakMap<Float64Array, { frequency: Float64Array; out: PreparedSpend }>();
 
 function prepare(data: SpendData): PreparedSpend {
   const hit = prepared.get(data.monetary);
-  if (hit && hit.W >= 0 && data.weights === undefined) return hit;
+  if (hit && hit.frequency === data.frequency && data.weights === undefined) return hit.out;
   const { frequency, monetary, weights } = data;
-  const x: number[] = [];
-  const xz: number[] = [];
-  const w: number[] = [];
+  const n = frequency.length;
+  let cnt = 0;
+  for (let i = 0; i < n; i++) if (frequency[i] > 0 && monetary[i] > 0 && (!weights || weights[i] !== 0)) cnt++;
+  const x = new Float64Array(cnt);
+  const z = new Float64Array(cnt);
+  const w = weights ? new Float64Array(cnt) : undefined;
+  for (let i = 0, k = 0; i < n; i++) {
+    if (!(frequency[i] > 0 && monetary[i] > 0) || (weights && weights[i] === 0)) continue;
+    x[k] = frequency[i];
+    z[k] = monetary[i];
+    if (w && weights) w[k] = weights[i];
+    k++;
+  }
+  // Identical (x, zbar) pairs (common: amounts in cents) become one weighted row; every data-only sum is then taken
+  // over the distinct rows.
+  const u = uniqueRows([x, z]);
+  const m = u.first.length;
+  const ux = new Float64Array(m);
+  const uxz = new Float64Array(m);
+  const uw = new Float64Array(m);
+  for (let i = 0; i < cnt; i++) uw[u.index[i]] += w ? w[i] : 1;
   const byX = new Map<number, number>();
   let W = 0;
   let sumLnZ = 0;
   let sumXLnZ = 0;
   let sumXLnX = 0;
-  for (let i = 0; i < frequency.length; i++) {
-    const xi = frequency[i];
-    const zi = monetary[i];
-    const wi = weights ? weights[i] : 1;
-    if (!(xi > 0 && zi > 0) || wi === 0) continue;
-    x.push(xi);
-    xz.push(xi * zi);
-    w.push(wi);
+  for (let j = 0; j < m; j++) {
+    const xi = x[u.first[j]];
+    const zi = z[u.first[j]];
+    const wi = uw[j];
+    ux[j] = xi;
+    uxz[j] = xi * zi;
     byX.set(xi, (byX.get(xi) ?? 0) + wi);
     W += wi;
     const lz = Math.log(zi);
@@ -73,9 +90,9 @@ function prepare(data: SpendData): PreparedSpend {
     sumXLnX += wi * xi * Math.log(xi);
   }
   const out: PreparedSpend = {
-    x: Float64Array.from(x),
-    xz: Float64Array.from(xz),
-    w: Float64Array.from(w),
+    x: ux,
+    xz: uxz,
+    w: uw,
     xs: Float64Array.from(byX.keys()),
     wx: Float64Array.from(byX.values()),
     W,
@@ -83,7 +100,7 @@ function prepare(data: SpendData): PreparedSpend {
     sumXLnZ,
     sumXLnX,
   };
-  if (!data.weights) prepared.set(data.monetary, out);
+  if (!weights) prepared.set(monetary, { frequency, out });
   return out;
 }
 
