@@ -45,58 +45,61 @@ export interface CleanOptions {
 
 const num = (v: unknown) => Number(v ?? 0);
 
-/** A SQL list literal of strings. */
-const sqlList = (xs: string[]) => `[${xs.map(sqlString).join(", ")}]`;
-
 /**
  * Builds `purchases(customer_id VARCHAR, day INTEGER, amount DOUBLE)` from the staged rows in `stage`.
  * @param conn the connection holding `stage`
- * @param stage a table or view with the staging columns
+ * @param stage a table or view with the staging columns and `rid`, a unique row id
  * @returns the counts
  * @throws LoyalError E_CURRENCY when the kept rows have more than one currency
  */
 export async function cleanStaged(conn: DuckDBConnection, stage: string, o: CleanOptions): Promise<CleanCounts> {
+  const statusList = o.excludeStatus.map((s) => s.trim().toLowerCase());
+  const exclStatus = statusList.length ? `coalesce(lower(status) in (${statusList.map(sqlString).join(", ")}), false)` : "false";
+  const exclCustomer = o.excludeCustomers.length
+    ? `coalesce(customer in (${o.excludeCustomers.map((s) => sqlString(s.trim())).join(", ")}), false)`
+    : "false";
+  const usableCond = `reason is null and not ${exclStatus} and not ${exclCustomer}`;
+
+  // every count the report needs that the input alone decides, in one scan of the staged rows
   const stats = (
     await run(
       conn,
-      `select count(*)::bigint as n, count(*) filter (where reason is null and amount < 0)::bigint as neg from ${stage}`,
+      `select count(*)::bigint as n,
+        count(*) filter (where reason is not null)::bigint as quarantined,
+        count(*) filter (where reason is null and ${exclStatus})::bigint as xs,
+        count(*) filter (where reason is null and not ${exclStatus} and ${exclCustomer})::bigint as xc,
+        count(*) filter (where reason is null and amount < 0)::bigint as neg
+      from ${stage}`,
     )
   ).getRowObjectsJson()[0];
   const byReason: Record<string, number> = {};
-  const reasons = await run(
-    conn,
-    `select reason, count(*)::bigint as n from ${stage} where reason is not null group by reason order by reason`,
-  );
   let rowsQuarantined = 0;
-  for (const r of reasons.getRowObjectsJson()) {
-    byReason[String(r.reason)] = num(r.n);
-    rowsQuarantined += num(r.n);
+  if (num(stats.quarantined) > 0) {
+    const reasons = await run(
+      conn,
+      `select reason, count(*)::bigint as n from ${stage} where reason is not null group by reason order by reason`,
+    );
+    for (const r of reasons.getRowObjectsJson()) {
+      byReason[String(r.reason)] = num(r.n);
+      rowsQuarantined += num(r.n);
+    }
   }
   const counts: CleanCounts = {
     rowsRead: num(stats.n),
     rowsUsed: 0,
     rowsMerged: 0,
     rowsQuarantined,
-    rowsExcludedStatus: 0,
-    rowsExcludedCustomer: 0,
+    rowsExcludedStatus: num(stats.xs),
+    rowsExcludedCustomer: num(stats.xc),
     rowsDuplicate: 0,
     rowsRefunded: 0,
     byReason,
   };
 
-  const statusList = o.excludeStatus.map((s) => s.trim().toLowerCase());
-  const exclStatus = statusList.length
-    ? `coalesce(lower(status) in (select unnest(${sqlList(statusList)})), false)`
-    : "false";
-  const exclCustomer = o.excludeCustomers.length
-    ? `customer in (select unnest(${sqlList(o.excludeCustomers.map((s) => s.trim()))}))`
-    : "false";
-  const excl = `case when ${exclStatus} then 'status' when ${exclCustomer} then 'customer' end`;
-
   if (o.currencyColumn !== undefined) {
     const cur = await run(
       conn,
-      `select distinct upper(currency) as c from ${stage} where reason is null and ${excl} is null and currency is not null order by c`,
+      `select distinct upper(currency) as c from ${stage} where ${usableCond} and currency is not null order by c`,
     );
     const list = cur.getRowObjectsJson().map((r) => String(r.c));
     if (list.length > 1) {
@@ -109,73 +112,82 @@ export async function cleanStaged(conn: DuckDBConnection, stage: string, o: Clea
     }
   }
 
-  const simple = !o.hasOrder && num(stats.neg) === 0 && !o.excludeStatus.length && !o.excludeCustomers.length;
-  if (simple && o.purchasesShaped) {
-    await run(
-      conn,
-      `drop view if exists ${stage}; drop table if exists purchases; alter table ${o.purchasesShaped} rename to purchases`,
-    );
-    counts.rowsUsed = counts.rowsRead - rowsQuarantined;
-    return counts;
-  }
-  if (simple) {
-    await run(
-      conn,
-      `create or replace table purchases as
-        select customer as customer_id, day, amount from ${stage} where reason is null`,
-    );
-    counts.rowsUsed = counts.rowsRead - rowsQuarantined;
+  const usable = counts.rowsRead - rowsQuarantined - counts.rowsExcludedStatus - counts.rowsExcludedCustomer;
+  if (!o.hasOrder && num(stats.neg) === 0) {
+    // nothing to merge: every usable row is a purchase
+    if (o.purchasesShaped && !o.excludeStatus.length && !o.excludeCustomers.length) {
+      await run(
+        conn,
+        `drop view if exists ${stage}; drop table if exists purchases; alter table ${o.purchasesShaped} rename to purchases`,
+      );
+    } else {
+      await run(
+        conn,
+        `create or replace table purchases as select customer as customer_id, day, amount from ${stage} where ${usableCond}`,
+      );
+    }
+    counts.rowsUsed = usable;
     return counts;
   }
 
-  const usable = `select * from ${stage} where reason is null and ${excl} is null`;
-  // with an order column, identical rows collapse into one (copies - 1 duplicates); without, every row stays
-  const kept = o.hasOrder
-    ? `select customer, order_id, day, amount, count(*) as copies from (${usable})
-        group by customer, order_id, day, ts, amount, status, currency, extra`
-    : `select customer, order_id, day, amount, 1 as copies from (${usable})`;
+  let rows = `select * from ${stage} where ${usableCond}`;
+  if (o.hasOrder) {
+    counts.rowsDuplicate = await markDuplicates(conn, rows);
+    if (counts.rowsDuplicate > 0) rows = `select * from (${rows}) anti join __li_extra x using (rid)`;
+  }
+  // one aggregate: a customer's rows with one order id form a purchase; rows without an order id are grouped by
+  // day, and such a day is netted into one purchase only when it has a refund (else its rows stay separate: list)
   const netted = "(has_neg and amount <= 1e-9)";
+  const grouped = "(order_id is not null or has_neg)";
   await run(
     conn,
-    `create or replace temp table __li_kept as ${kept};
-     create or replace temp table __li_negdays as
-      select distinct customer, day from __li_kept where order_id is null and amount < 0;
-     create or replace temp table __li_groups as
-      select customer, coalesce(min(day) filter (where amount >= 0 or amount is null), min(day)) as day,
-        sum(amount) as amount, count(*) as n, coalesce(bool_or(amount < 0), false) as has_neg
-      from (select * from __li_kept where order_id is not null
-            union all select k.* from __li_kept k semi join __li_negdays d
-              on k.order_id is null and k.customer = d.customer and k.day = d.day)
+    `create or replace temp table __li_groups as
+      select customer, order_id, coalesce(min(day) filter (where amount >= 0 or amount is null), min(day)) as day,
+        sum(amount) as amount, count(*) as n, coalesce(bool_or(amount < 0), false) as has_neg,
+        list(amount) filter (where order_id is null) as amounts
+      from (${rows})
       group by customer, order_id, case when order_id is null then day end;
      create or replace table purchases as
-      select k.customer as customer_id, k.day, k.amount from __li_kept k anti join __li_negdays d
-        on k.customer = d.customer and k.day = d.day where k.order_id is null
+      select customer as customer_id, day, amount from __li_groups where ${grouped} and not ${netted}
       union all
-      select customer, day, amount from __li_groups where not ${netted};`,
+      select customer, day, unnest(amounts) from __li_groups where not ${grouped};`,
   );
   const c = (
     await run(
       conn,
-      `select
-        (select count(*) filter (where ${exclStatus}) from ${stage} where reason is null)::bigint as xs,
-        (select count(*) filter (where not (${exclStatus}) and ${exclCustomer}) from ${stage} where reason is null)::bigint as xc,
-        (select coalesce(sum(copies - 1), 0) from __li_kept)::bigint as dups,
-        (select count(*) from __li_kept)::bigint as kept_rows,
-        (select coalesce(sum(n), 0) from __li_groups)::bigint as grouped_rows,
-        (select count(*) filter (where not ${netted}) from __li_groups)::bigint as kept_groups,
-        (select coalesce(sum(n - 1) filter (where not ${netted}), 0) from __li_groups)::bigint as merged,
-        (select coalesce(sum(n) filter (where ${netted}), 0) from __li_groups)::bigint as refunded`,
+      `select count(*) filter (where ${grouped} and not ${netted})::bigint as kept_groups,
+        coalesce(sum(n) filter (where not ${grouped}), 0)::bigint as single,
+        coalesce(sum(n - 1) filter (where ${grouped} and not ${netted}), 0)::bigint as merged,
+        coalesce(sum(n) filter (where ${grouped} and ${netted}), 0)::bigint as refunded
+      from __li_groups`,
     )
   ).getRowObjectsJson()[0];
-  await run(
-    conn,
-    "drop table if exists __li_kept; drop table if exists __li_negdays; drop table if exists __li_groups",
-  );
-  counts.rowsExcludedStatus = num(c.xs);
-  counts.rowsExcludedCustomer = num(c.xc);
-  counts.rowsDuplicate = num(c.dups);
-  counts.rowsUsed = num(c.kept_rows) - num(c.grouped_rows) + num(c.kept_groups);
+  await run(conn, "drop table if exists __li_groups; drop table if exists __li_extra");
+  counts.rowsUsed = num(c.kept_groups) + num(c.single);
   counts.rowsMerged = num(c.merged);
   counts.rowsRefunded = num(c.refunded);
   return counts;
+}
+
+/** The columns that make two rows identical (duplicated export lines). */
+const ROW_KEY = "customer, order_id, day, ts, amount, status, currency, extra";
+
+/**
+ * Finds duplicated export lines among `rows` (identical in every column) without grouping every row by its whole
+ * content: rows are first grouped by a 64-bit hash of it (one integer key), and only rows whose hash occurs more
+ * than once (the duplicates, and any hash collision) are compared column by column. The extra copies' `rid`s go to
+ * `__li_extra` (the first copy of each is kept).
+ * @returns the number of extra copies
+ */
+async function markDuplicates(conn: DuckDBConnection, rows: string): Promise<number> {
+  const r = await run(
+    conn,
+    `create or replace temp table __li_extra as
+      select unnest(list(rid order by rid)[2:]) as rid
+      from (${rows}) where hash(${ROW_KEY}) in
+        (select h from (select hash(${ROW_KEY}) as h from (${rows})) group by h having count(*) > 1)
+      group by ${ROW_KEY} having count(*) > 1;
+     select count(*)::bigint as n from __li_extra`,
+  );
+  return num(r.getRowObjectsJson()[0].n);
 }

@@ -9,7 +9,7 @@ import { type ColumnMap, mapColumns, type Role } from "./column-map.ts";
 import { checkTimeZone } from "./parse-date.ts";
 import { firstQuarantined, writeQuarantine } from "./quarantine.ts";
 import { resolveSources, type SourceInfo, sniffSource, typicalFieldCount } from "./read-source.ts";
-import { dropLines, run, STAGE_COLUMNS, stageFast, stageLines, stageRows } from "./stage.ts";
+import { dropLines, run, stageFast, stageLines, stageRows, stageSelect, unordered } from "./stage.ts";
 
 /** How to read and clean the input. Every field is optional. */
 export interface IngestOptions {
@@ -176,15 +176,24 @@ async function ingest(
     tables.push(table, `${table}_lines`);
     const ctx = { conn, fileIdx: i, map: maps[i], dates: { format: options.dateFormat, tz }, dupKeys };
     const src = sources[i];
-    const fast = src.kind === "text" ? await stageFast(ctx, src, table) : undefined;
-    if (fast) {
-      selects.push(fast.select);
-      if (fast.purchasesShaped && sources.length === 1) shaped = table;
+    if (src.kind === "parquet" || src.kind === "json-array") {
+      await stageRows(ctx, src, table);
     } else {
-      if (src.kind === "parquet" || src.kind === "json-array") await stageRows(ctx, src, table);
-      else await stageLines(ctx, src, table);
-      selects.push(`select ${STAGE_COLUMNS} from ${table}`);
+      // the exact line reader first: one cheap read of the lines, typed and classified in one pass
+      await stageLines(ctx, src, table);
+      if (src.kind === "text" && (await hasBrokenQuotes(conn, table))) {
+        // a quoted field may span lines, which only DuckDB's typed CSV reader reads as one row
+        await run(conn, `drop table if exists ${table}; drop table if exists ${table}_lines`);
+        const fast = await stageFast(ctx, src, table);
+        if (fast) {
+          selects.push(fast.select);
+          if (fast.purchasesShaped && sources.length === 1) shaped = table;
+          continue;
+        }
+        await stageLines(ctx, src, table);
+      }
     }
+    selects.push(stageSelect(i, table));
   }
   await run(conn, `create or replace temp view ${STAGE_VIEW} as ${selects.join(" union all ")}`);
   if (options.quarantineFile) await writeQuarantine(conn, STAGE_VIEW, files, options.quarantineFile);
@@ -200,14 +209,14 @@ async function ingest(
       );
     }
   }
-  const counts = await cleanStaged(conn, STAGE_VIEW, {
+  const counts = await unordered(conn, () => cleanStaged(conn, STAGE_VIEW, {
     hasAmount: maps.some((m) => m.amount !== undefined),
     hasOrder: dupKeys,
     currencyColumn: maps.find((m) => m.currency !== undefined)?.currency,
     excludeStatus: options.excludeStatus ?? [],
     excludeCustomers: options.excludeCustomers ?? [],
     purchasesShaped: shaped,
-  });
+  }));
   const m = maps[0];
   const report: IngestionReport = {
     ...counts,
@@ -224,6 +233,19 @@ async function ingest(
     ...(options.quarantineFile !== undefined && { quarantineFile: options.quarantineFile }),
   };
   return { table: "purchases", report };
+}
+
+/**
+ * True when a line staged from `table` was quarantined as a parse error with an odd number of double quotes: a
+ * quoted field that may continue on the next line (only the few quarantined rows are looked at).
+ */
+async function hasBrokenQuotes(conn: DuckDBConnection, table: string): Promise<boolean> {
+  const r = await run(
+    conn,
+    `select count(*)::integer as n from ${table} where reason = 'parse_error'
+      and (length(original) - length(replace(original, '"', ''))) % 2 = 1`,
+  );
+  return Number(r.getRowObjectsJson()[0].n) > 0;
 }
 
 /** Rejects options of the wrong shape (callers may come from JSON). */

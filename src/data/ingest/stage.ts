@@ -28,6 +28,38 @@ import { firstLine, normalizedCopy, type SourceInfo, splitSampleLine } from "./r
 export const STAGE_COLUMNS =
   "file_idx, line_no, customer, day, ts, amount, order_id, status, currency, extra, reason, bad_column, original";
 
+/** The SELECT presenting a staging table with the staging view's columns (STAGE_COLUMNS and `rid`). */
+export function stageSelect(fileIdx: number, table: string): string {
+  return `select file_idx, line_no, ${ridSql(fileIdx, "line_no")} as rid, customer, day, ts, amount, order_id, status,
+    currency, extra, reason, bad_column, original from ${table}`;
+}
+
+/**
+ * SQL for a row id unique across the files of one ingestion (the `rid` column of the staging view): the file's
+ * index in the high bits, and a number unique within the file (its line or record number, or minus the typed
+ * reader's row ordinal) in the low 40.
+ */
+export function ridSql(fileIdx: number, n: string): string {
+  return `(${fileIdx}::bigint * 1099511627776 + ${n})`;
+}
+
+/**
+ * Runs `fn` with DuckDB free to reorder rows (`preserve_insertion_order = false`: less buffering in parallel
+ * CREATE TABLE AS and aggregates), then restores the setting. Only for statements whose result does not depend on
+ * row order (no `rowid` of a table they create is used as a position).
+ */
+export async function unordered<T>(conn: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
+  const r = await conn.runAndReadAll("select current_setting('preserve_insertion_order')::boolean as v");
+  const before = Boolean(r.getRowObjectsJson()[0].v);
+  if (!before) return fn();
+  await conn.run("set preserve_insertion_order = false");
+  try {
+    return await fn();
+  } finally {
+    await conn.run("set preserve_insertion_order = true");
+  }
+}
+
 /** What staging needs besides the file. */
 export interface StageContext {
   conn: DuckDBConnection;
@@ -226,10 +258,8 @@ async function stageFromLines(ctx: StageContext, src: SourceInfo, table: string,
       where line is not null ${src.header ? "and line_no > 1" : ""})`;
   }
   const body = finishSql(ctx, v, `coalesce(${ok}, false)`, key, from);
-  await run(
-    conn,
-    `create or replace temp table ${table} as ${body}; delete from ${table} where reason = 'blank'`,
-    src.file,
+  await unordered(conn, () =>
+    run(conn, `create or replace temp table ${table} as ${body}; delete from ${table} where reason = 'blank'`, src.file),
   );
   await run(
     conn,
@@ -356,7 +386,8 @@ export async function stageFast(ctx: StageContext, src: SourceInfo, table: strin
   }
   await run(conn, "drop table if exists __lf_rej; drop table if exists __lf_rejscan");
   const has = (c: string) => optional.some((r) => outName[r] === c);
-  const view = `select ${ctx.fileIdx} as file_idx, null::bigint as line_no, customer_id as customer, day,
+  const view = `select ${ctx.fileIdx} as file_idx, null::bigint as line_no, ${ridSql(ctx.fileIdx, "-(rowid + 1)")} as rid,
+    customer_id as customer, day,
     ${ctx.dupKeys ? "ts" : "null::double as ts"}, amount,
     ${has("order_id") ? "order_id" : "null::varchar as order_id"}, ${has("status") ? "status" : "null::varchar as status"},
     ${has("currency") ? "currency" : "null::varchar as currency"}, ${ctx.dupKeys ? "extra" : "null::varchar as extra"},
@@ -379,7 +410,7 @@ export async function stageFast(ctx: StageContext, src: SourceInfo, table: strin
      delete from ${table}_lines where reason is null;`,
     src.file,
   );
-  return { table, select: `${view} union all select ${STAGE_COLUMNS} from ${table}_lines`, purchasesShaped };
+  return { table, select: `${view} union all ${stageSelect(ctx.fileIdx, `${table}_lines`)}`, purchasesShaped };
 }
 
 /**
