@@ -13,7 +13,7 @@
  */
 import { LoyalError } from "../../errors.ts";
 import { type DuckDBConnection, sqlString } from "../duckdb.ts";
-import { run } from "./stage.ts";
+import { ROW_KEY, run } from "./stage.ts";
 
 /** Row counts of the cleaning step; everything but `rowsRead` adds up to `rowsRead`. */
 export interface CleanCounts {
@@ -68,7 +68,8 @@ export async function cleanStaged(conn: DuckDBConnection, stage: string, o: Clea
         count(*) filter (where reason is not null)::bigint as quarantined,
         count(*) filter (where reason is null and ${exclStatus})::bigint as xs,
         count(*) filter (where reason is null and not ${exclStatus} and ${exclCustomer})::bigint as xc,
-        count(*) filter (where reason is null and amount < 0)::bigint as neg
+        count(*) filter (where reason is null and amount < 0)::bigint as neg,
+        count(*) filter (where ${usableCond} and order_id is null)::bigint as no_order
       from ${stage}`,
     )
   ).getRowObjectsJson()[0];
@@ -138,20 +139,26 @@ export async function cleanStaged(conn: DuckDBConnection, stage: string, o: Clea
   // one aggregate: a customer's rows with one order id form a purchase; rows without an order id are grouped by
   // day, and such a day is netted into one purchase only when it has a refund (else its rows stay separate: list)
   const netted = "(has_neg and amount <= 1e-9)";
-  const grouped = "(order_id is not null or has_neg)";
-  await run(
-    conn,
-    `create or replace temp table __li_groups as
-      select customer, order_id, coalesce(min(day) filter (where amount >= 0 or amount is null), min(day)) as day,
-        sum(amount) as amount, count(*) as n, coalesce(bool_or(amount < 0), false) as has_neg,
-        list(amount) filter (where order_id is null) as amounts
-      from (${rows})
-      group by customer, order_id, case when order_id is null then day end;
-     create or replace table purchases as
-      select customer as customer_id, day, amount from __li_groups where ${grouped} and not ${netted}
-      union all
-      select customer, day, unnest(amounts) from __li_groups where not ${grouped};`,
-  );
+  const grouped = num(stats.no_order) === 0 ? "true" : "(order_id is not null or has_neg)";
+  const aggregates = `coalesce(min(day) filter (where amount >= 0 or amount is null), min(day)) as day,
+    sum(amount) as amount, count(*) as n, coalesce(bool_or(amount < 0), false) as has_neg`;
+  await run(conn, "drop table if exists __li_groups");
+  if (grouped === "true") {
+    // every row has an order id: the aggregate becomes the purchases table (netted orders deleted, counts dropped)
+    await run(
+      conn,
+      `create table __li_groups as select customer as customer_id, ${aggregates}
+        from (${rows}) group by customer, order_id`,
+    );
+  } else {
+    await run(
+      conn,
+      `create temp table __li_groups as
+        select customer, order_id, ${aggregates}, list(amount) filter (where order_id is null) as amounts
+        from (${rows})
+        group by customer, order_id, case when order_id is null then day end`,
+    );
+  }
   const c = (
     await run(
       conn,
@@ -162,6 +169,22 @@ export async function cleanStaged(conn: DuckDBConnection, stage: string, o: Clea
       from __li_groups`,
     )
   ).getRowObjectsJson()[0];
+  if (grouped === "true") {
+    await run(
+      conn,
+      `delete from __li_groups where ${netted};
+       alter table __li_groups drop column n; alter table __li_groups drop column has_neg;
+       drop table if exists purchases; alter table __li_groups rename to purchases;`,
+    );
+  } else {
+    await run(
+      conn,
+      `create or replace table purchases as
+        select customer as customer_id, day, amount from __li_groups where ${grouped} and not ${netted}
+        union all
+        select customer, day, unnest(amounts) from __li_groups where not ${grouped}`,
+    );
+  }
   await run(conn, "drop table if exists __li_groups; drop table if exists __li_extra");
   counts.rowsUsed = num(c.kept_groups) + num(c.single);
   counts.rowsMerged = num(c.merged);
@@ -169,14 +192,11 @@ export async function cleanStaged(conn: DuckDBConnection, stage: string, o: Clea
   return counts;
 }
 
-/** The columns that make two rows identical (duplicated export lines). */
-const ROW_KEY = "customer, order_id, day, ts, amount, status, currency, extra";
-
 /**
  * Finds duplicated export lines among `rows` (identical in every column) without grouping every row by its whole
- * content: rows are first grouped by a 64-bit hash of it (one integer key), and only rows whose hash occurs more
- * than once (the duplicates, and any hash collision) are compared column by column. The extra copies' `rid`s go to
- * `__li_extra` (the first copy of each is kept).
+ * content: rows are first grouped by `h`, the hash of that content (one integer key), and only rows whose hash
+ * occurs more than once (the duplicates, and any hash collision) are compared column by column. The extra copies'
+ * `rid`s go to `__li_extra` (the first copy of each is kept).
  * @returns the number of extra copies
  */
 async function markDuplicates(conn: DuckDBConnection, rows: string): Promise<number> {
@@ -184,8 +204,7 @@ async function markDuplicates(conn: DuckDBConnection, rows: string): Promise<num
     conn,
     `create or replace temp table __li_extra as
       select unnest(list(rid order by rid)[2:]) as rid
-      from (${rows}) where hash(${ROW_KEY}) in
-        (select h from (select hash(${ROW_KEY}) as h from (${rows})) group by h having count(*) > 1)
+      from (${rows}) where h in (select h from (${rows}) group by h having count(*) > 1)
       group by ${ROW_KEY} having count(*) > 1;
      select count(*)::bigint as n from __li_extra`,
   );

@@ -68,13 +68,21 @@ export function dayFromEpochSql(e: string): string {
  * @param type its DuckDB type name
  */
 export function typedDaySql(col: string, type: string, p: DateParsing): string {
+  return dayFromEpochSql(typedEpochSql(col, type, p));
+}
+
+/**
+ * SQL for the epoch seconds of an already typed DuckDB value (Parquet/JSON columns); text is parsed as by
+ * {@link epochSql}.
+ * @param col a SQL expression
+ * @param type its DuckDB type name
+ */
+export function typedEpochSql(col: string, type: string, p: DateParsing): string {
   const t = type.toUpperCase();
-  let e: string;
-  if (t === "DATE") e = `epoch(${col})`;
-  else if (t.startsWith("TIMESTAMP WITH TIME ZONE") || t === "TIMESTAMPTZ") e = `epoch(${col})`;
-  else if (t.startsWith("TIMESTAMP")) e = naiveEpoch(`${col}::timestamp`, p.tz);
-  else return daySql(`trim(${col}::varchar)`, p);
-  return `(case when floor((${e}) / 86400) between ${MIN_DAY} and ${MAX_DAY} then floor((${e}) / 86400)::integer end)`;
+  if (t === "DATE") return `epoch(${col})`;
+  if (t.startsWith("TIMESTAMP WITH TIME ZONE") || t === "TIMESTAMPTZ") return `epoch(${col})`;
+  if (t.startsWith("TIMESTAMP")) return naiveEpoch(`${col}::timestamp`, p.tz);
+  return epochSql(`nullif(trim(${col}::varchar), '')`, p);
 }
 
 /**

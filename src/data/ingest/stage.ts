@@ -20,18 +20,21 @@ import {
   MAX_DAY,
   MIN_DAY,
   sampleDateFormat,
-  typedDaySql,
+  typedEpochSql,
 } from "./parse-date.ts";
 import { firstLine, normalizedCopy, type SourceInfo, splitSampleLine } from "./read-source.ts";
 
 /** Columns of every staging table, in order. */
 export const STAGE_COLUMNS =
-  "file_idx, line_no, customer, day, ts, amount, order_id, status, currency, extra, reason, bad_column, original";
+  "file_idx, line_no, customer, day, ts, amount, order_id, status, currency, extra, reason, bad_column, original, h";
+
+/** The columns that make two rows identical (a duplicated export line); `h` is their hash, NULL without dupKeys. */
+export const ROW_KEY = "customer, order_id, day, ts, amount, status, currency, extra";
 
 /** The SELECT presenting a staging table with the staging view's columns (STAGE_COLUMNS and `rid`). */
 export function stageSelect(fileIdx: number, table: string): string {
   return `select file_idx, line_no, ${ridSql(fileIdx, "line_no")} as rid, customer, day, ts, amount, order_id, status,
-    currency, extra, reason, bad_column, original from ${table}`;
+    currency, extra, reason, bad_column, original, h from ${table}`;
 }
 
 /**
@@ -103,7 +106,8 @@ function finishSql(ctx: StageContext, v: Record<Role, string | null>, ok: string
   const ts = ctx.dupKeys ? "__e" : "null::double";
   const role = (r: Role) => v[r] ?? "null::varchar";
   return `select ${ctx.fileIdx} as file_idx, line_no, customer, day, ts, amount, order_id, status, currency, extra, reason,
-      ${badCol} as bad_column, case when reason is not null then __line end as original
+      ${badCol} as bad_column, case when reason is not null then __line end as original,
+      ${ctx.dupKeys ? `case when reason is null then hash(${ROW_KEY}) end` : "null::ubigint"} as h
     from (select *, ${reason} as reason, ${ctx.dupKeys ? key : "null::varchar"} as extra from (
       select *, v_customer as customer, ${day} as day, ${ts} as ts, ${amount} as amount from (
         select *, ${epochSql("v_date", ctx.dates)} as __e from (
@@ -249,13 +253,15 @@ async function stageFromLines(ctx: StageContext, src: SourceInfo, table: string,
         then list_transform(regexp_extract_all(line, ${each}, 1), ${unq}) end)
         else string_split(line, ${sqlString(d)}) end`;
     }
+    // trim() (which strips Unicode spaces) is slow: only lines with a space or a non-ASCII character need it
+    const trimmed = (i: number) => `(case when __sp then trim(${at(i)}) else ${at(i)} end)`;
     for (const r of ["customer", "date", "amount", "order", "status", "currency"] as Role[]) {
       const i = idx(ctx.map[r]);
-      v[r] = i < 0 ? null : `nullif(trim(${at(i)}), '')`;
+      v[r] = i < 0 ? null : `nullif(${trimmed(i)}, '')`;
     }
-    key = otherColumnsKeySql(src.names, ctx.map, (i) => `trim(${at(i)})`);
-    from = `(select line_no, line, ${fields} as __f from ${lines}
-      where line is not null ${src.header ? "and line_no > 1" : ""})`;
+    key = otherColumnsKeySql(src.names, ctx.map, trimmed);
+    from = `(select line_no, line, ${fields} as __f, (contains(line, ' ') or strlen(line) <> length(line)) as __sp
+      from ${lines} where line is not null ${src.header ? "and line_no > 1" : ""})`;
   }
   const body = finishSql(ctx, v, `coalesce(${ok}, false)`, key, from);
   await unordered(conn, () =>
@@ -264,7 +270,7 @@ async function stageFromLines(ctx: StageContext, src: SourceInfo, table: string,
   await run(
     conn,
     `insert into ${table} (${STAGE_COLUMNS}) select ${ctx.fileIdx}, line_no, null, null, null, null, null, null, null,
-      null, 'parse_error', null, line from __li_rejl ${src.header ? "where line_no > 1" : ""}`,
+      null, 'parse_error', null, line, null from __li_rejl ${src.header ? "where line_no > 1" : ""}`,
     src.file,
   );
   await dropLines(conn);
@@ -293,9 +299,9 @@ export async function stageRows(ctx: StageContext, src: SourceInfo, table: strin
   const col = (r: Role) => (map[r] === undefined ? null : sqlIdent(map[r]!));
   const str = (r: Role) => (col(r) === null ? "null::varchar" : `nullif(trim(${col(r)}::varchar), '')`);
   const struct = `struct_pack(${src.names.map((n) => `${sqlIdent(n)} := ${sqlIdent(n)}`).join(", ")})`;
-  const day = typedDaySql(col("date")!, types.get(map.date) ?? "VARCHAR", ctx.dates);
+  const epoch = typedEpochSql(col("date")!, types.get(map.date) ?? "VARCHAR", ctx.dates);
   const amount = map.amount ? `try_cast(${col("amount")} as double)` : "null::double";
-  const ts = ctx.dupKeys ? `epoch(try_cast(${col("date")} as timestamptz))` : "null::double";
+  const extra = ctx.dupKeys ? otherColumnsKeySql(src.names, map, (i) => `trim(${sqlIdent(src.names[i])}::varchar)`) : "null::varchar";
   const reason = `case when customer is null then 'missing_customer' when day is null then 'bad_date'
     ${map.amount ? `when ${amountBad("amount")} then 'bad_amount'` : ""} end`;
   const badCol = `case reason when 'missing_customer' then ${sqlString(map.customer)} when 'bad_date' then ${sqlString(map.date)}
@@ -304,12 +310,15 @@ export async function stageRows(ctx: StageContext, src: SourceInfo, table: strin
   await run(
     conn,
     `create or replace temp table ${table} as select ${ctx.fileIdx} as file_idx, line_no, customer, day, ts, amount,
-      order_id, status, currency, ${ctx.dupKeys ? "to_json(__s)::varchar" : "null::varchar"} as extra, reason,
-      ${badCol} as bad_column, case when reason is not null then to_json(__s)::varchar end as original
+      order_id, status, currency, extra, reason,
+      ${badCol} as bad_column, case when reason is not null then to_json(__s)::varchar end as original,
+      ${ctx.dupKeys ? `case when reason is null then hash(${ROW_KEY}) end` : "null::ubigint"} as h
     from (select *, ${reason} as reason from (
-      select __ln::bigint as line_no, ${str("customer")} as customer, ${day} as day, ${ts} as ts, ${amount} as amount,
-        ${str("order")} as order_id, ${str("status")} as status, ${str("currency")} as currency, ${struct} as __s
-      from ${reader}))`,
+      select *, ${dayFromEpochSql("__e")} as day, ${ctx.dupKeys ? "__e" : "null::double"} as ts from (
+      select __ln::bigint as line_no, ${str("customer")} as customer, ${epoch} as __e, ${amount} as amount,
+        ${str("order")} as order_id, ${str("status")} as status, ${str("currency")} as currency, ${extra} as extra,
+        ${struct} as __s
+      from ${reader})))`,
     src.file,
   );
   await run(conn, "drop table if exists __li_json");
@@ -386,12 +395,13 @@ export async function stageFast(ctx: StageContext, src: SourceInfo, table: strin
   }
   await run(conn, "drop table if exists __lf_rej; drop table if exists __lf_rejscan");
   const has = (c: string) => optional.some((r) => outName[r] === c);
-  const view = `select ${ctx.fileIdx} as file_idx, null::bigint as line_no, ${ridSql(ctx.fileIdx, "-(rowid + 1)")} as rid,
+  const typed = `select ${ctx.fileIdx} as file_idx, null::bigint as line_no, ${ridSql(ctx.fileIdx, "-(rowid + 1)")} as rid,
     customer_id as customer, day,
     ${ctx.dupKeys ? "ts" : "null::double as ts"}, amount,
     ${has("order_id") ? "order_id" : "null::varchar as order_id"}, ${has("status") ? "status" : "null::varchar as status"},
     ${has("currency") ? "currency" : "null::varchar as currency"}, ${ctx.dupKeys ? "extra" : "null::varchar as extra"},
     null::varchar as reason, null::varchar as bad_column, null::varchar as original from ${table}`;
+  const view = `select *, ${ctx.dupKeys ? `hash(${ROW_KEY})` : "null::ubigint"} as h from (${typed})`;
   const purchasesShaped = optional.length === 0 && !ctx.dupKeys;
   if (clean) {
     await run(conn, "drop table if exists __lf_bad");
