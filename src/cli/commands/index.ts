@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import type { CliContext } from "../context.ts";
 import { register as analyze } from "./analyze.ts";
 import { register as cohorts } from "./cohorts.ts";
+import { register as compare } from "./compare.ts";
 import { register as demo } from "./demo.ts";
 import { register as fit } from "./fit.ts";
 import { register as predict } from "./predict.ts";
@@ -20,6 +21,7 @@ export const commands: ((program: Command, ctx: CliContext) => void)[] = [
   summarize,
   fit,
   predict,
+  compare,
   analyze,
   profile,
   segments,

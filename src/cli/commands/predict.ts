@@ -8,11 +8,27 @@ import { readSummaryCsv } from "../../data/summary-io.ts";
 import { writeTable } from "../../data/write-table.ts";
 import { LoyalError } from "../../errors.ts";
 import { type CustomerScores, type ScoreOptions, scoreCustomers } from "../../insights/clv.ts";
+import {
+  type BgBbParams,
+  bgBbDiscountedExpectedResidualTransactions,
+  bgBbExpectedPurchases,
+  bgBbProbabilityAlive,
+} from "../../models/bg-bb.ts";
+import {
+  type SbgData,
+  type SbgParams,
+  sbgDiscountedExpectedLifetime,
+  sbgDiscountedExpectedResidualLifetime,
+  sbgRetentionRate,
+  sbgSurvival,
+  sbgSurvivalCurve,
+} from "../../models/sbg.ts";
 import { loadModel } from "../../models/serialize.ts";
 import type { FittedModel } from "../../models/types.ts";
 import { customerPredictionIntervals, type PredictionIntervals } from "../../models/uncertainty.ts";
 import { type CliContext, printJson } from "../context.ts";
 import { createProgress } from "../progress.ts";
+import { readBgBbCsv, readSbgCsv } from "./fit.ts";
 
 /** Scores as output columns; with intervals, `<name>_lo` and `<name>_hi` follow each predicted column. */
 export function scoreColumns(s: CustomerScores, intervals?: PredictionIntervals) {
@@ -90,16 +106,132 @@ export function parsePositive(name: string, v: string, allowZero = false): numbe
   return x;
 }
 
+/** Predictions of a discrete-time model (BG/BB per history, sBG per period) as a table plus summary figures. */
+export interface DiscretePrediction {
+  meta: Record<string, unknown>;
+  totals: Record<string, number | null>;
+  columns: Record<string, Float64Array>;
+}
+
+/**
+ * BG/BB predictions for each history of a `frequency,recency,periods[,weights]` file: P(alive at the last
+ * opportunity n), P(alive at n + 1) (Fader, Hardie & Shang 2010, eq. 11), expected transactions in the next
+ * `horizon` opportunities and the discounted expected residual transactions (DERT, eq. 14).
+ * @throws LoyalError E_USAGE for a non-whole horizon or a discount rate <= 0
+ */
+export function predictBgBb(
+  model: FittedModel,
+  data: Awaited<ReturnType<typeof readBgBbCsv>>,
+  horizon: number,
+  discount: number,
+): DiscretePrediction {
+  if (!Number.isInteger(horizon))
+    throw new LoyalError("E_USAGE", `--horizon must be a whole number of opportunities for bg-bb, got ${horizon}`);
+  const p = model.params as BgBbParams;
+  const m = data.frequency.length;
+  const cols = {
+    frequency: Float64Array.from(data.frequency),
+    recency: Float64Array.from(data.recency),
+    periods: Float64Array.from(data.periods),
+    p_alive: new Float64Array(m),
+    p_alive_next: new Float64Array(m),
+    expected_purchases: new Float64Array(m),
+    dert: new Float64Array(m),
+  };
+  let customers = 0;
+  let expected = 0;
+  let alive = 0;
+  for (let i = 0; i < m; i++) {
+    const c = { frequency: data.frequency[i], recency: data.recency[i], periods: data.periods[i] };
+    cols.p_alive[i] = bgBbProbabilityAlive(p, c, 0);
+    cols.p_alive_next[i] = bgBbProbabilityAlive(p, c, 1);
+    cols.expected_purchases[i] = bgBbExpectedPurchases(p, horizon, c);
+    cols.dert[i] = bgBbDiscountedExpectedResidualTransactions(p, discount, c);
+    const w = data.weights ? data.weights[i] : 1;
+    customers += w;
+    expected += w * cols.expected_purchases[i];
+    alive += w * cols.p_alive[i];
+  }
+  const columns: Record<string, Float64Array> = cols;
+  if (data.weights) columns.weights = Float64Array.from(data.weights);
+  return {
+    meta: { model: "bg-bb", horizon, discount },
+    totals: { customers, expectedPurchases: expected, meanPAlive: customers > 0 ? alive / customers : null },
+    columns,
+  };
+}
+
+/**
+ * sBG projections for periods 0..`horizon`: survival S(t), retention rate r_t, DERL of a customer who has made t
+ * renewals (Fader & Hardie 2010, eq. 6) and, with data, the expected and observed number alive of the cohort; the
+ * DEL of a new customer (eq. 5) goes in `meta`.
+ * @throws LoyalError E_USAGE for a non-whole horizon or a discount rate <= 0
+ */
+export function predictSbg(
+  model: FittedModel,
+  data: SbgData | undefined,
+  horizon: number,
+  discount: number,
+): DiscretePrediction {
+  if (!Number.isInteger(horizon))
+    throw new LoyalError("E_USAGE", `--horizon must be a whole number of periods for sbg, got ${horizon}`);
+  const p = model.params as SbgParams;
+  const rows = horizon + 1;
+  const columns: Record<string, Float64Array> = {
+    period: Float64Array.from({ length: rows }, (_, t) => t),
+    survival: Float64Array.from({ length: rows }, (_, t) => sbgSurvival(p, t)),
+    retention_rate: Float64Array.from({ length: rows }, (_, t) => (t === 0 ? Number.NaN : sbgRetentionRate(p, t))),
+    derl: Float64Array.from({ length: rows }, (_, t) => sbgDiscountedExpectedResidualLifetime(p, discount, t)),
+  };
+  let cohort: number | null = null;
+  if (data) {
+    let observed: Float64Array;
+    if ("alive" in data) observed = Float64Array.from(data.alive);
+    else {
+      let maxT = 0;
+      for (let i = 0; i < data.periods.length; i++) maxT = Math.max(maxT, data.periods[i]);
+      observed = sbgSurvivalCurve(data, maxT);
+    }
+    cohort = observed[0];
+    columns.expected_alive = Float64Array.from(columns.survival, (s) => (cohort as number) * s);
+    columns.observed_alive = Float64Array.from({ length: rows }, (_, t) => (t < observed.length ? observed[t] : NaN));
+  }
+  return {
+    meta: { model: "sbg", horizon, discount, del: sbgDiscountedExpectedLifetime(p, discount), cohort },
+    totals: {
+      survivalAtHorizon: columns.survival[horizon],
+      expectedAliveAtHorizon: cohort === null ? null : cohort * columns.survival[horizon],
+    },
+    columns,
+  };
+}
+
+/** Rows of a column table as objects (non-finite numbers print as null in JSON). */
+function tableRows(columns: Record<string, readonly string[] | Float64Array>): Record<string, unknown>[] {
+  const names = Object.keys(columns);
+  const n = names.length ? columns[names[0]].length : 0;
+  return Array.from({ length: n }, (_, i) => Object.fromEntries(names.map((k) => [k, columns[k][i]])));
+}
+
 export function register(program: Command, ctx: CliContext): void {
   program
     .command("predict")
     .description("score customers with a fitted model")
-    .argument("<model>", "fitted purchase model JSON (from `loyal fit`)")
-    .argument("<summary>", "summary CSV in the model's time unit")
-    .option("--horizon <t>", "prediction horizon in the model's time unit", "52")
+    .argument("<model>", "fitted model JSON (from `loyal fit`)")
+    .argument(
+      "[summary]",
+      "summary CSV in the model's time unit; bg-bb: frequency,recency,periods[,weights]; sbg (optional): period,alive or periods,churned[,weights]",
+    )
+    .option(
+      "--horizon <t>",
+      "prediction horizon in the model's time unit (default 52); bg-bb and sbg: opportunities/periods (default 10)",
+    )
     .option("--spend-model <file>", "fitted gamma-gamma JSON: adds expected_spend and clv")
     .option("--months <n>", "CLV horizon in months", "12")
-    .option("--discount <rate>", "monthly discount rate for CLV", "0.01")
+    .option(
+      "--discount <rate>",
+      "monthly discount rate for CLV (default 0.01); bg-bb DERT and sbg DEL/DERL: rate per period (default 0.1)",
+    )
     .option("--days-per-month <d>", "length of a month in days", String(365.25 / 12))
     .option("--intervals", "add percentile intervals from parameter uncertainty (_lo/_hi columns)")
     .option("--draws <n>", "--intervals: parameter draws", "200")
@@ -110,12 +242,12 @@ export function register(program: Command, ctx: CliContext): void {
     .action(
       async (
         modelFile: string,
-        summaryFile: string,
+        summaryFile: string | undefined,
         flags: {
-          horizon: string;
+          horizon?: string;
           spendModel?: string;
           months: string;
-          discount: string;
+          discount?: string;
           daysPerMonth: string;
           intervals?: boolean;
           draws: string;
@@ -132,14 +264,49 @@ export function register(program: Command, ctx: CliContext): void {
             "E_USAGE",
             `${modelFile} is a spend model: pass a purchase model first and the spend model with --spend-model`,
           );
+        if (model.model === "bg-bb" || model.model === "sbg") {
+          if (flags.intervals || flags.spendModel)
+            throw new LoyalError(
+              "E_USAGE",
+              `--intervals and --spend-model apply to purchase models, not ${model.model}`,
+            );
+          const horizon = parsePositive("--horizon", flags.horizon ?? "10", true);
+          const discount = parsePositive("--discount", flags.discount ?? "0.1");
+          if (model.model === "bg-bb" && !summaryFile)
+            throw new LoyalError("E_USAGE", "bg-bb predictions need a frequency,recency,periods[,weights] file");
+          const pred =
+            model.model === "bg-bb"
+              ? predictBgBb(model, await readBgBbCsv(summaryFile!), horizon, discount)
+              : predictSbg(model, summaryFile ? await readSbgCsv(summaryFile) : undefined, horizon, discount);
+          if (flags.output) await writeTable(flags.output, pred.columns);
+          progress.done();
+          if (flags.json)
+            printJson(ctx.io, {
+              meta: pred.meta,
+              totals: pred.totals,
+              output: flags.output ?? null,
+              rows: flags.output ? undefined : tableRows(pred.columns),
+            });
+          else {
+            const t = pred.totals;
+            ctx.io.stdout(
+              model.model === "bg-bb"
+                ? `${t.customers} customers: ${t.expectedPurchases!.toFixed(1)} expected transactions in the next ${horizon} opportunities, mean P(alive) ${t.meanPAlive!.toFixed(3)}\n`
+                : `sbg: survival ${t.survivalAtHorizon!.toFixed(4)} at period ${horizon}${t.expectedAliveAtHorizon !== null ? ` (${t.expectedAliveAtHorizon.toFixed(1)} of ${pred.meta.cohort})` : ""}, DEL ${(pred.meta.del as number).toFixed(4)} at discount ${discount}\n`,
+            );
+            if (flags.output) ctx.io.stdout(`predictions written to ${flags.output}\n`);
+          }
+          return;
+        }
+        if (!summaryFile) throw new LoyalError("E_USAGE", `${model.model} predictions need a summary CSV`);
         const spendModel = flags.spendModel ? await loadModel(flags.spendModel) : undefined;
         progress.step(`reading ${summaryFile}`);
         const summary = await readSummaryCsv(summaryFile, { unit: model.unit });
         progress.step(`scoring ${summary.ids.length} customers`);
         const scoreOptions = {
-          horizon: parsePositive("--horizon", flags.horizon, true),
+          horizon: parsePositive("--horizon", flags.horizon ?? "52", true),
           months: parsePositive("--months", flags.months, true),
-          discount: Number(flags.discount),
+          discount: Number(flags.discount ?? "0.01"),
           daysPerMonth: parsePositive("--days-per-month", flags.daysPerMonth),
         };
         const scores = scoreCustomers(model, summary, { ...scoreOptions, spendModel });
