@@ -12,7 +12,7 @@
  * 5. a merged purchase that has a refund and whose net amount is <= 0 is no purchase (all its rows are refunded).
  */
 import { LoyalError } from "../../errors.ts";
-import { type DuckDBConnection, sqlString } from "../duckdb.ts";
+import type { DuckDBConnection } from "../duckdb.ts";
 import { ROW_KEY, run } from "./stage.ts";
 
 /** Row counts of the cleaning step; everything but `rowsRead` adds up to `rowsRead`. */
@@ -53,12 +53,8 @@ const num = (v: unknown) => Number(v ?? 0);
  * @throws LoyalError E_CURRENCY when the kept rows have more than one currency
  */
 export async function cleanStaged(conn: DuckDBConnection, stage: string, o: CleanOptions): Promise<CleanCounts> {
-  const statusList = o.excludeStatus.map((s) => s.trim().toLowerCase());
-  const exclStatus = statusList.length ? `coalesce(lower(status) in (${statusList.map(sqlString).join(", ")}), false)` : "false";
-  const exclCustomer = o.excludeCustomers.length
-    ? `coalesce(customer in (${o.excludeCustomers.map((s) => sqlString(s.trim())).join(", ")}), false)`
-    : "false";
-  const usableCond = `reason is null and not ${exclStatus} and not ${exclCustomer}`;
+  // the exclusions were decided while staging (the `excl` column)
+  const usableCond = "reason is null and excl is null";
 
   // every count the report needs that the input alone decides, in one scan of the staged rows
   const stats = (
@@ -66,8 +62,8 @@ export async function cleanStaged(conn: DuckDBConnection, stage: string, o: Clea
       conn,
       `select count(*)::bigint as n,
         count(*) filter (where reason is not null)::bigint as quarantined,
-        count(*) filter (where reason is null and ${exclStatus})::bigint as xs,
-        count(*) filter (where reason is null and not ${exclStatus} and ${exclCustomer})::bigint as xc,
+        count(*) filter (where excl = 'status')::bigint as xs,
+        count(*) filter (where excl = 'customer')::bigint as xc,
         count(*) filter (where reason is null and amount < 0)::bigint as neg,
         count(*) filter (where ${usableCond} and order_id is null)::bigint as no_order
       from ${stage}`,

@@ -169,12 +169,16 @@ async function ingest(
     );
   }
   const dupKeys = maps.some((m) => m.order !== undefined);
+  const exclude = {
+    status: (options.excludeStatus ?? []).map((s) => s.trim().toLowerCase()),
+    customers: (options.excludeCustomers ?? []).map((s) => s.trim()),
+  };
   const selects: string[] = [];
   let shaped: string | undefined;
   for (let i = 0; i < sources.length; i++) {
     const table = `__loyal_stage_${i}`;
     tables.push(table, `${table}_lines`);
-    const ctx = { conn, fileIdx: i, map: maps[i], dates: { format: options.dateFormat, tz }, dupKeys };
+    const ctx = { conn, fileIdx: i, map: maps[i], dates: { format: options.dateFormat, tz }, dupKeys, exclude };
     const src = sources[i];
     if (src.kind === "parquet" || src.kind === "json-array") {
       await stageRows(ctx, src, table);

@@ -23,6 +23,15 @@ export const MAX_DAY = 83237;
 
 const OFFSET = "(Z|z|[+-][0-9][0-9](:?[0-9][0-9])?)$";
 
+/**
+ * SQL for `trim(x)` (which strips spaces, including Unicode ones) that calls it only when `x` starts or ends with a
+ * space or has a non-ASCII character: trim() is slow, and most values need nothing.
+ * @param x a VARCHAR expression (best a column: it is used several times)
+ */
+export function trimSql(x: string): string {
+  return `(case when starts_with(${x}, ' ') or ends_with(${x}, ' ') or strlen(${x}) <> length(${x}) then trim(${x}) else ${x} end)`;
+}
+
 /** Wraps a naive TIMESTAMP expression so it is read in `tz` and yields epoch seconds. */
 function naiveEpoch(ts: string, tz: string): string {
   return tz === "UTC" ? `epoch(${ts})` : `epoch(timezone(${sqlString(tz)}, ${ts}))`;
@@ -82,7 +91,7 @@ export function typedEpochSql(col: string, type: string, p: DateParsing): string
   if (t === "DATE") return `epoch(${col})`;
   if (t.startsWith("TIMESTAMP WITH TIME ZONE") || t === "TIMESTAMPTZ") return `epoch(${col})`;
   if (t.startsWith("TIMESTAMP")) return naiveEpoch(`${col}::timestamp`, p.tz);
-  return epochSql(`nullif(trim(${col}::varchar), '')`, p);
+  return epochSql(`nullif(${trimSql(`${col}::varchar`)}, '')`, p);
 }
 
 /**

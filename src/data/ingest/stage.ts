@@ -20,13 +20,14 @@ import {
   MAX_DAY,
   MIN_DAY,
   sampleDateFormat,
+  trimSql,
   typedEpochSql,
 } from "./parse-date.ts";
 import { firstLine, normalizedCopy, type SourceInfo, splitSampleLine } from "./read-source.ts";
 
 /** Columns of every staging table, in order. */
 export const STAGE_COLUMNS =
-  "file_idx, line_no, customer, day, ts, amount, order_id, status, currency, extra, reason, bad_column, original, h";
+  "file_idx, line_no, customer, day, ts, amount, order_id, status, currency, extra, reason, bad_column, original, h, excl";
 
 /** The columns that make two rows identical (a duplicated export line); `h` is their hash, NULL without dupKeys. */
 export const ROW_KEY = "customer, order_id, day, ts, amount, status, currency, extra";
@@ -34,7 +35,7 @@ export const ROW_KEY = "customer, order_id, day, ts, amount, status, currency, e
 /** The SELECT presenting a staging table with the staging view's columns (STAGE_COLUMNS and `rid`). */
 export function stageSelect(fileIdx: number, table: string): string {
   return `select file_idx, line_no, ${ridSql(fileIdx, "line_no")} as rid, customer, day, ts, amount, order_id, status,
-    currency, extra, reason, bad_column, original, h from ${table}`;
+    currency, extra, reason, bad_column, original, h, excl from ${table}`;
 }
 
 /**
@@ -71,6 +72,22 @@ export interface StageContext {
   dates: DateParsing;
   /** Keep a duplicate key and full timestamp (only needed when there is an order column). */
   dupKeys: boolean;
+  /** Status values (lower case) and customer ids whose rows are excluded (the `excl` column). */
+  exclude?: { status: string[]; customers: string[] };
+}
+
+/**
+ * SQL for the `excl` column of a row that is not quarantined: 'status' for an excluded status (case-insensitive),
+ * else 'customer' for an excluded customer id, else NULL. Computed once while staging, so cleaning scans a column.
+ */
+export function exclusionSql(ctx: StageContext): string {
+  const status = ctx.exclude?.status ?? [];
+  const customers = ctx.exclude?.customers ?? [];
+  const parts = [
+    ...(status.length ? [`when lower(status) in (${status.map(sqlString).join(", ")}) then 'status'`] : []),
+    ...(customers.length ? [`when customer in (${customers.map(sqlString).join(", ")}) then 'customer'`] : []),
+  ];
+  return parts.length ? `(case when reason is null then (case ${parts.join(" ")} end) end)` : "null::varchar";
 }
 
 /** Runs SQL, turning a DuckDB failure into a LoyalError naming the file. */
@@ -107,7 +124,7 @@ function finishSql(ctx: StageContext, v: Record<Role, string | null>, ok: string
   const role = (r: Role) => v[r] ?? "null::varchar";
   return `select ${ctx.fileIdx} as file_idx, line_no, customer, day, ts, amount, order_id, status, currency, extra, reason,
       ${badCol} as bad_column, case when reason is not null then __line end as original,
-      ${ctx.dupKeys ? `case when reason is null then hash(${ROW_KEY}) end` : "null::ubigint"} as h
+      ${ctx.dupKeys ? `case when reason is null then hash(${ROW_KEY}) end` : "null::ubigint"} as h, ${exclusionSql(ctx)} as excl
     from (select *, ${reason} as reason, ${ctx.dupKeys ? key : "null::varchar"} as extra from (
       select *, v_customer as customer, ${day} as day, ${ts} as ts, ${amount} as amount from (
         select *, ${epochSql("v_date", ctx.dates)} as __e from (
@@ -270,7 +287,7 @@ async function stageFromLines(ctx: StageContext, src: SourceInfo, table: string,
   await run(
     conn,
     `insert into ${table} (${STAGE_COLUMNS}) select ${ctx.fileIdx}, line_no, null, null, null, null, null, null, null,
-      null, 'parse_error', null, line, null from __li_rejl ${src.header ? "where line_no > 1" : ""}`,
+      null, 'parse_error', null, line, null, null from __li_rejl ${src.header ? "where line_no > 1" : ""}`,
     src.file,
   );
   await dropLines(conn);
@@ -297,11 +314,13 @@ export async function stageRows(ctx: StageContext, src: SourceInfo, table: strin
   const desc = await run(conn, `describe select * from ${reader}`, src.file);
   for (const o of desc.getRowObjectsJson()) types.set(String(o.column_name), String(o.column_type));
   const col = (r: Role) => (map[r] === undefined ? null : sqlIdent(map[r]!));
-  const str = (r: Role) => (col(r) === null ? "null::varchar" : `nullif(trim(${col(r)}::varchar), '')`);
+  const str = (r: Role) => (col(r) === null ? "null::varchar" : `nullif(${trimSql(`${col(r)}::varchar`)}, '')`);
   const struct = `struct_pack(${src.names.map((n) => `${sqlIdent(n)} := ${sqlIdent(n)}`).join(", ")})`;
   const epoch = typedEpochSql(col("date")!, types.get(map.date) ?? "VARCHAR", ctx.dates);
   const amount = map.amount ? `try_cast(${col("amount")} as double)` : "null::double";
-  const extra = ctx.dupKeys ? otherColumnsKeySql(src.names, map, (i) => `trim(${sqlIdent(src.names[i])}::varchar)`) : "null::varchar";
+  const extra = ctx.dupKeys
+    ? otherColumnsKeySql(src.names, map, (i) => trimSql(`${sqlIdent(src.names[i])}::varchar`))
+    : "null::varchar";
   const reason = `case when customer is null then 'missing_customer' when day is null then 'bad_date'
     ${map.amount ? `when ${amountBad("amount")} then 'bad_amount'` : ""} end`;
   const badCol = `case reason when 'missing_customer' then ${sqlString(map.customer)} when 'bad_date' then ${sqlString(map.date)}
@@ -312,7 +331,7 @@ export async function stageRows(ctx: StageContext, src: SourceInfo, table: strin
     `create or replace temp table ${table} as select ${ctx.fileIdx} as file_idx, line_no, customer, day, ts, amount,
       order_id, status, currency, extra, reason,
       ${badCol} as bad_column, case when reason is not null then to_json(__s)::varchar end as original,
-      ${ctx.dupKeys ? `case when reason is null then hash(${ROW_KEY}) end` : "null::ubigint"} as h
+      ${ctx.dupKeys ? `case when reason is null then hash(${ROW_KEY}) end` : "null::ubigint"} as h, ${exclusionSql(ctx)} as excl
     from (select *, ${reason} as reason from (
       select *, ${dayFromEpochSql("__e")} as day, ${ctx.dupKeys ? "__e" : "null::double"} as ts from (
       select __ln::bigint as line_no, ${str("customer")} as customer, ${epoch} as __e, ${amount} as amount,
@@ -401,7 +420,8 @@ export async function stageFast(ctx: StageContext, src: SourceInfo, table: strin
     ${has("order_id") ? "order_id" : "null::varchar as order_id"}, ${has("status") ? "status" : "null::varchar as status"},
     ${has("currency") ? "currency" : "null::varchar as currency"}, ${ctx.dupKeys ? "extra" : "null::varchar as extra"},
     null::varchar as reason, null::varchar as bad_column, null::varchar as original from ${table}`;
-  const view = `select *, ${ctx.dupKeys ? `hash(${ROW_KEY})` : "null::ubigint"} as h from (${typed})`;
+  const view = `select *, ${ctx.dupKeys ? `hash(${ROW_KEY})` : "null::ubigint"} as h, ${exclusionSql(ctx)} as excl
+    from (${typed})`;
   const purchasesShaped = optional.length === 0 && !ctx.dupKeys;
   if (clean) {
     await run(conn, "drop table if exists __lf_bad");
