@@ -169,6 +169,30 @@ export function fitMbgNbd(data: RfmData, options: FitOptions = {}): FittedModel<
 }
 
 /**
+ * [1 − (1−z)^u ₂F₁(u, v; c; z)] / am1 by the direct ₂F₁ series, rescaled so that large terms never overflow. Used
+ * when a is large (a·z > 20): there the Euler-transformed series needs about a·z terms and overflows (NaN for
+ * a ≳ 1e3, which fits reach on the a, b → ∞ ridge of data with little dropout heterogeneity), while the direct
+ * series converges geometrically at rate ≈ z·b/(a+b).
+ */
+function directBracketOverAm1(u: number, v: number, c: number, am1: number, z: number): number {
+  let lnScale = u * Math.log1p(-z);
+  let term = 1;
+  let sum = 1;
+  for (let k = 0; k < 1e7; k++) {
+    const ratio = (((u + k) * (v + k)) / ((c + k) * (k + 1))) * z;
+    term *= ratio;
+    sum += term;
+    if (sum > 1e280) {
+      lnScale += Math.log(sum);
+      term /= sum;
+      sum = 1;
+    }
+    if (ratio < 1 && term <= 1e-17 * sum) break;
+  }
+  return -Math.expm1(lnScale + Math.log(sum)) / am1;
+}
+
+/**
  * [1 − ((α+T)/(α+T+t))^{r+x} ₂F₁(r+x, b+x+1; a+b+x; z)] / (a − 1), z = t/(α+T+t), computed through Euler's
  * transformation as [1 − (1−z)^{a−1} ₂F₁(a+b−r, a−1; a+b+x; z)] / (a − 1) with the factor (a − 1) taken out of
  * the series, so it is exact at a = 1 and never forms the huge ₂F₁ of large x.
@@ -178,6 +202,7 @@ function bracketOverAm1(r: number, alpha: number, a: number, b: number, x: numbe
   const z = t / (alpha + T + t);
   const L = Math.log1p(-z);
   const am1 = a - 1;
+  if (am1 * z > 20) return directBracketOverAm1(r + x, b + x + 1, a + b + x, am1, z);
   const A = a + b - r;
   const C = a + b + x;
   // S = Σ_{k≥1} (A)_k (a)_{k−1} / ((C)_k k!) z^k, so that ₂F₁(A, a−1; C; z) = 1 + (a−1)·S.
