@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { type DuckDBConnection, openDuckDb } from "../../src/data/duckdb.ts";
+import { type IngestionReport, ingestTransactions } from "../../src/data/ingest/index.ts";
+
+const tmp = mkdtempSync(join(tmpdir(), "loyal-ingest-clean-"));
+let conn: DuckDBConnection;
+
+before(async () => {
+  conn = await openDuckDb(":memory:", 2);
+});
+after(() => {
+  conn.closeSync();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const dayOf = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86400000;
+
+/** Rows of one order repeated 3 times, lines without an order id repeated, a refunded day and an excluded status. */
+const LOG = [
+  "order_id,customer_id,date,amount,status",
+  "O1,c1,2024-01-01,5.00,paid",
+  "O1,c1,2024-01-01,5.00,paid",
+  "O1,c1,2024-01-01,5.00,paid",
+  "O1,c1,2024-01-01,7.00,paid",
+  "O1,c1,2024-01-01,5.00,PAID",
+  ",c2,2024-01-02,3.00,paid",
+  ",c2,2024-01-02,3.00,paid",
+  ",c2,2024-01-02,4.00,paid",
+  ",c3,2024-01-03,6.00,paid",
+  ",c3,2024-01-03,-6.00,refunded",
+  "O2,c4,2024-01-04,2.00,cancelled",
+].join("\n");
+
+const EXPECTED = {
+  rowsRead: 11,
+  rowsUsed: 3, // O1 (17 = 5 + 7 + 5 PAID); c2's two rows stay separate purchases
+  rowsMerged: 2, // O1's three distinct rows into one
+  rowsQuarantined: 0,
+  rowsExcludedStatus: 1,
+  rowsExcludedCustomer: 0,
+  rowsDuplicate: 3, // two extra copies in O1, one among c2's rows without an order id
+  rowsRefunded: 2, // c3's day nets to 0
+};
+
+async function check(file: string): Promise<IngestionReport> {
+  const { report } = await ingestTransactions(conn, file, { excludeStatus: ["Cancelled"] });
+  const { byReason, columns, files, quarantineFile, ...counts } = report;
+  assert.deepEqual(counts, EXPECTED);
+  const rows = (
+    await conn.runAndReadAll("select customer_id, day, amount from purchases order by customer_id, amount")
+  ).getRowObjectsJson();
+  assert.deepEqual(
+    rows.map((r) => [r.customer_id, Number(r.day), Number(r.amount)]),
+    [
+      ["c1", dayOf("2024-01-01"), 17],
+      ["c2", dayOf("2024-01-02"), 3],
+      ["c2", dayOf("2024-01-02"), 4],
+    ],
+  );
+  return report;
+}
+
+test("duplicates within an order of several rows and among rows without an order id, from CSV and Parquet", async () => {
+  const csv = join(tmp, "log.csv");
+  writeFileSync(csv, `${LOG}\n`);
+  await check(csv);
+  const parquet = join(tmp, "log.parquet");
+  await conn.run(
+    `copy (select * from read_csv('${csv}', header = true, all_varchar = true)) to '${parquet}' (format parquet)`,
+  );
+  await check(parquet);
+});
+
+test("the CSV and the Parquet copy of one export: every row of the second is a duplicate", async () => {
+  const csv = join(tmp, "a.csv");
+  writeFileSync(csv, "order_id,customer_id,date,amount\nA1,c1,2024-03-01,10.00\nA1,c1,2024-03-01,5.00\n");
+  const parquet = join(tmp, "a.parquet");
+  await conn.run(
+    `copy (select * from read_csv('${csv}', header = true, all_varchar = true)) to '${parquet}' (format parquet)`,
+  );
+  const { report } = await ingestTransactions(conn, [csv, parquet]);
+  assert.equal(report.rowsRead, 4);
+  assert.equal(report.rowsDuplicate, 2);
+  assert.equal(report.rowsMerged, 1);
+  assert.equal(report.rowsUsed, 1);
+});
