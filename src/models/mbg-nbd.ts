@@ -170,7 +170,7 @@ export function fitMbgNbd(data: RfmData, options: FitOptions = {}): FittedModel<
 
 /**
  * [1 − (1−z)^u ₂F₁(u, v; c; z)] / am1 by the direct ₂F₁ series, rescaled so that large terms never overflow. Used
- * when a is large (a·z > 20): there the Euler-transformed series needs about a·z terms and overflows (NaN for
+ * when a is large (a·z > 20) or r exceeds a + b by much: there the Euler-transformed series needs about a·z terms and overflows (NaN for
  * a ≳ 1e3, which fits reach on the a, b → ∞ ridge of data with little dropout heterogeneity), while the direct
  * series converges geometrically at rate ≈ z·b/(a+b).
  */
@@ -202,7 +202,8 @@ function bracketOverAm1(r: number, alpha: number, a: number, b: number, x: numbe
   const z = t / (alpha + T + t);
   const L = Math.log1p(-z);
   const am1 = a - 1;
-  if (am1 * z > 20) return directBracketOverAm1(r + x, b + x + 1, a + b + x, am1, z);
+  // Large a, or r > a + b (a large negative first argument makes the Euler series alternate and cancel).
+  if (am1 * z > 20 || (a + b - r) * z < -20) return directBracketOverAm1(r + x, b + x + 1, a + b + x, am1, z);
   const A = a + b - r;
   const C = a + b + x;
   // S = Σ_{k≥1} (A)_k (a)_{k−1} / ((C)_k k!) z^k, so that ₂F₁(A, a−1; C; z) = 1 + (a−1)·S.
