@@ -197,7 +197,7 @@ async function ingest(
         await stageLines(ctx, src, table);
       }
     }
-    selects.push(stageSelect(i, table));
+    selects.push(await stageSelect(ctx, table));
   }
   await run(conn, `create or replace temp view ${STAGE_VIEW} as ${selects.join(" union all ")}`);
   if (options.quarantineFile) await writeQuarantine(conn, STAGE_VIEW, files, options.quarantineFile);

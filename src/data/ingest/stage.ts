@@ -32,10 +32,66 @@ export const STAGE_COLUMNS =
 /** The columns that make two rows identical (a duplicated export line); `h` is their hash, NULL without dupKeys. */
 export const ROW_KEY = "customer, order_id, day, ts, amount, status, currency, extra";
 
-/** The SELECT presenting a staging table with the staging view's columns (STAGE_COLUMNS and `rid`). */
-export function stageSelect(fileIdx: number, table: string): string {
-  return `select file_idx, line_no, ${ridSql(fileIdx, "line_no")} as rid, customer, day, ts, amount, order_id, status,
-    currency, extra, reason, bad_column, original, h, excl from ${table}`;
+/** The type of every staging column (a column a staging table does not store is NULL of this type). */
+const STAGE_TYPES: Record<string, string> = {
+  file_idx: "integer",
+  line_no: "bigint",
+  customer: "varchar",
+  day: "integer",
+  ts: "double",
+  amount: "double",
+  order_id: "varchar",
+  status: "varchar",
+  currency: "varchar",
+  extra: "varchar",
+  reason: "varchar",
+  bad_column: "varchar",
+  original: "varchar",
+  h: "ubigint",
+  excl: "varchar",
+};
+
+/** SQL naming the column of a quarantine reason (from the reason, so it need not be stored). */
+function badColumnSql(map: ColumnMap): string {
+  return `case reason when 'missing_customer' then ${sqlString(map.customer)} when 'bad_date' then ${sqlString(map.date)}
+    ${map.amount ? `when 'bad_amount' then ${sqlString(map.amount)}` : ""} end`;
+}
+
+/**
+ * The SELECT presenting a staging table with the staging view's columns (STAGE_COLUMNS and `rid`): the file index,
+ * the quarantine column and the columns the table does not store (see `storedColumns`) are filled in here.
+ */
+export async function stageSelect(ctx: StageContext, table: string): Promise<string> {
+  const r = await run(
+    ctx.conn,
+    `select column_name from duckdb_columns() where table_name = ${sqlString(table)} and database_name = 'temp'`,
+  );
+  const stored = new Set(r.getRowObjectsJson().map((o) => String(o.column_name)));
+  const cols = STAGE_COLUMNS.split(", ").map((c) => {
+    if (stored.has(c)) return c;
+    if (c === "file_idx") return `${ctx.fileIdx} as file_idx`;
+    if (c === "bad_column") return `${badColumnSql(ctx.map)} as bad_column`;
+    return `null::${STAGE_TYPES[c]} as ${c}`;
+  });
+  cols.splice(2, 0, `${ridSql(ctx.fileIdx, "line_no")} as rid`);
+  return `select ${cols.join(", ")} from ${table}`;
+}
+
+/**
+ * The staging columns a file's table stores: not those that hold nothing for this file (a constant, or what
+ * another column decides), as the table holds every input row; `stageSelect` puts them back.
+ * @param hasExtra whether the file has columns besides the role columns (the `extra` duplicate key)
+ */
+function storedColumns(ctx: StageContext, hasExtra: boolean): string[] {
+  const m = ctx.map;
+  const skip = new Set(["file_idx", "bad_column"]);
+  if (m.currency === undefined) skip.add("currency");
+  if (m.order === undefined) skip.add("order_id");
+  if (m.status === undefined) skip.add("status");
+  if (!ctx.dupKeys) for (const c of ["ts", "h"]) skip.add(c);
+  if (!ctx.dupKeys || !hasExtra) skip.add("extra");
+  if (!(ctx.exclude?.status.length || ctx.exclude?.customers.length)) skip.add("excl");
+  return STAGE_COLUMNS.split(", ").filter((c) => !skip.has(c));
 }
 
 /**
@@ -281,13 +337,20 @@ async function stageFromLines(ctx: StageContext, src: SourceInfo, table: string,
       from ${lines} where line is not null ${src.header ? "and line_no > 1" : ""})`;
   }
   const body = finishSql(ctx, v, `coalesce(${ok}, false)`, key, from);
+  const stored = storedColumns(ctx, key !== "null::varchar");
   await unordered(conn, () =>
-    run(conn, `create or replace temp table ${table} as ${body}; delete from ${table} where reason = 'blank'`, src.file),
+    run(
+      conn,
+      `create or replace temp table ${table} as select ${stored.join(", ")} from (${body});
+       delete from ${table} where reason = 'blank'`,
+      src.file,
+    ),
   );
+  const rejected: Record<string, string> = { line_no: "line_no", reason: "'parse_error'", original: "line" };
   await run(
     conn,
-    `insert into ${table} (${STAGE_COLUMNS}) select ${ctx.fileIdx}, line_no, null, null, null, null, null, null, null,
-      null, 'parse_error', null, line, null, null from __li_rejl ${src.header ? "where line_no > 1" : ""}`,
+    `insert into ${table} (${stored.join(", ")}) select ${stored.map((c) => rejected[c] ?? "null").join(", ")}
+      from __li_rejl ${src.header ? "where line_no > 1" : ""}`,
     src.file,
   );
   await dropLines(conn);
@@ -328,7 +391,8 @@ export async function stageRows(ctx: StageContext, src: SourceInfo, table: strin
   // only computed columns leave the innermost SELECT, so source columns named like them cannot clash
   await run(
     conn,
-    `create or replace temp table ${table} as select ${ctx.fileIdx} as file_idx, line_no, customer, day, ts, amount,
+    `create or replace temp table ${table} as select ${storedColumns(ctx, extra !== "null::varchar").join(", ")} from (
+    select ${ctx.fileIdx} as file_idx, line_no, customer, day, ts, amount,
       order_id, status, currency, extra, reason,
       ${badCol} as bad_column, case when reason is not null then to_json(__s)::varchar end as original,
       ${ctx.dupKeys ? `case when reason is null then hash(${ROW_KEY}) end` : "null::ubigint"} as h, ${exclusionSql(ctx)} as excl
@@ -337,7 +401,7 @@ export async function stageRows(ctx: StageContext, src: SourceInfo, table: strin
       select __ln::bigint as line_no, ${str("customer")} as customer, ${epoch} as __e, ${amount} as amount,
         ${str("order")} as order_id, ${str("status")} as status, ${str("currency")} as currency, ${extra} as extra,
         ${struct} as __s
-      from ${reader})))`,
+      from ${reader}))))`,
     src.file,
   );
   await run(conn, "drop table if exists __li_json");
@@ -435,12 +499,12 @@ export async function stageFast(ctx: StageContext, src: SourceInfo, table: strin
     `delete from ${table} where rowid in (select ord from __lf_bad);
      drop table __lf_bad;
      insert into ${table} (${fastCols.join(", ")})
-       select ${fastCols.map((c) => (c === "customer_id" ? "customer" : c)).join(", ")} from ${table}_lines
-       where reason is null;
+       select ${fastCols.map((c) => (c === "customer_id" ? "customer" : c)).join(", ")}
+       from (${await stageSelect(ctx, `${table}_lines`)}) where reason is null;
      delete from ${table}_lines where reason is null;`,
     src.file,
   );
-  return { table, select: `${view} union all ${stageSelect(ctx.fileIdx, `${table}_lines`)}`, purchasesShaped };
+  return { table, select: `${view} union all ${await stageSelect(ctx, `${table}_lines`)}`, purchasesShaped };
 }
 
 /**
