@@ -2,6 +2,7 @@
  * `loyal analyze <transactions> -o DIR`: summarise, fit BG/NBD and Gamma-Gamma, score every customer, write all of
  * it into DIR and print a digest.
  */
+
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import Table from "cli-table3";
@@ -12,6 +13,7 @@ import { type Analysis, analyzeTransactions } from "../../insights/analysis.ts";
 import { saveModel } from "../../models/serialize.ts";
 import { type CliContext, type CliIo, printJson } from "../context.ts";
 import { createProgress } from "../progress.ts";
+import { COMPACT_CHARS } from "../table.ts";
 import { addTransactionOptions, type TransactionFlags, toSummarizeOptions } from "../transaction-options.ts";
 import { fitResult } from "./fit.ts";
 import { parsePositive, scoreColumns } from "./predict.ts";
@@ -127,9 +129,9 @@ function printDigest(io: CliIo, a: Analysis, dir: string): void {
     );
   io.stdout(`${lines.join("\n")}\n\n`);
   const table = new Table({
+    chars: COMPACT_CHARS,
     head: ["customer", "frequency", "recency", "T", "exp. purchases", "P(alive)", "CLV"],
     style: io.isTTY ? undefined : { head: [], border: [] },
-    chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
   });
   for (const c of topCustomers(a, 10)) {
     table.push([

@@ -2,10 +2,12 @@
  * `loyal cohorts <transactions>`: first-purchase-month cohorts (retention triangle, revenue), repeat purchase
  * rates, time to second purchase, customers by number of orders, repeat vs one-time buyers.
  */
+
 import Table from "cli-table3";
 import type { Command } from "commander";
 import { cohortReport } from "../../insights/cohorts.ts";
 import { type CliContext, printJson } from "../context.ts";
+import { COMPACT_CHARS } from "../table.ts";
 import { addInsightOptions, f, type InsightFlags, loadInput, num, PLAIN, writeRows } from "./insight-common.ts";
 
 interface CohortFlags extends InsightFlags {
@@ -49,6 +51,7 @@ export function register(program: Command, ctx: CliContext): void {
     );
     const maxK = Math.min(12, Math.max(...result.cohorts.map((c) => c.active.length)));
     const t = new Table({
+      chars: COMPACT_CHARS,
       style: PLAIN,
       head: ["cohort", "customers", ...Array.from({ length: maxK }, (_, k) => `M${k}`)],
     });
@@ -64,7 +67,11 @@ export function register(program: Command, ctx: CliContext): void {
       `time to second purchase (days): n ${s.count}, median ${f(s.median, 0)}, p25 ${f(s.p25, 0)}, p75 ${f(s.p75, 0)}, mean ${f(s.mean, 1)}\n`,
     );
     const { oneTime, repeat } = result.repeatVsOneTime;
-    const g = new Table({ style: PLAIN, head: ["", "customers", "orders/customer", "AOV", "revenue share"] });
+    const g = new Table({
+      chars: COMPACT_CHARS,
+      style: PLAIN,
+      head: ["", "customers", "orders/customer", "AOV", "revenue share"],
+    });
     g.push([
       "one-time",
       oneTime.customers,

@@ -2,6 +2,7 @@
  * `loyal compare <summary.csv>`: fit every purchase model to one summary and tabulate LL, k, AIC, BIC and, when
  * the summary has holdout columns, the holdout errors; ends with the model `fit --model auto` would choose.
  */
+
 import Table from "cli-table3";
 import type { Command } from "commander";
 import { readSummaryCsv } from "../../data/summary-io.ts";
@@ -11,6 +12,7 @@ import { compareModels, type ModelComparison, type ModelSelection, selectModel }
 import { purchaseModelNames } from "../../models/registry.ts";
 import { type CliContext, printJson } from "../context.ts";
 import { createProgress } from "../progress.ts";
+import { COMPACT_CHARS } from "../table.ts";
 
 /** The JSON object `compare --json` prints (and `fit --model auto --json` embeds as `comparison`). */
 export function comparisonResult(c: ModelComparison, s: ModelSelection) {
@@ -53,7 +55,7 @@ const num = (x: number | null | undefined, digits = 2) => (x === null || x === u
 export function comparisonTable(c: ModelComparison): string {
   const head = ["model", "k", "log-likelihood", "AIC", "BIC"];
   if (c.holdout) head.push("holdout MAE", "holdout RMSE", "total error");
-  const t = new Table({ head, style: { head: [], border: [] } });
+  const t = new Table({ chars: COMPACT_CHARS, head, style: { head: [], border: [] } });
   for (const m of c.models) {
     const row = [m.model, String(m.k), num(m.logLikelihood, 4), num(m.aic), num(m.bic)];
     if (c.holdout)

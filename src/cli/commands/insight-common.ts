@@ -2,6 +2,7 @@
  * What the insight commands (profile, segments, targets, cohorts, whatif, validate) share: options, loading the
  * transaction file into purchases + summary (+ fitted models), number parsing, and writing rows of objects as CSV.
  */
+
 import type { Command } from "commander";
 import { writeTable } from "../../data/write-table.ts";
 import { LoyalError } from "../../errors.ts";
@@ -9,6 +10,7 @@ import { type InsightInput, loadInsightInput } from "../../insights/load-input.t
 import { loadModel } from "../../models/serialize.ts";
 import type { CliContext } from "../context.ts";
 import { createProgress } from "../progress.ts";
+import { PLAIN_STYLE } from "../table.ts";
 import { addTransactionOptions, type TransactionFlags, toSummarizeOptions } from "../transaction-options.ts";
 
 export interface InsightFlags extends TransactionFlags {
@@ -116,4 +118,4 @@ export function f(x: number | null | undefined, digits = 2): string {
 }
 
 /** Table style without colour codes (the insight tables are read in files and logs as much as on screens). */
-export const PLAIN = { head: [] as string[], border: [] as string[] };
+export const PLAIN = PLAIN_STYLE;

@@ -2,11 +2,13 @@
  * `loyal profile <transactions>`: every customer's loyalty profile (historic and predicted value, P(alive), churn
  * risk and tier, expected next order, percentile ranks, spend tier).
  */
+
 import Table from "cli-table3";
 import type { Command } from "commander";
 import { LoyalError } from "../../errors.ts";
 import { customerProfiles } from "../../insights/profile.ts";
 import { type CliContext, printJson } from "../context.ts";
+import { COMPACT_CHARS } from "../table.ts";
 import { addInsightOptions, f, type InsightFlags, loadInput, num, PLAIN, pair, writeRows } from "./insight-common.ts";
 
 interface ProfileFlags extends InsightFlags {
@@ -46,7 +48,7 @@ export function register(program: Command, ctx: CliContext): void {
     ctx.io.stdout(
       `${rows.length} customers as of ${result.meta.asOf} (${result.meta.model}${result.meta.spendModel ? ` + ${result.meta.spendModel}` : ""}, horizon ${result.meta.horizonDays} days)\n`,
     );
-    const t = new Table({ style: PLAIN, head: ["", "LOW", "MEDIUM", "HIGH"] });
+    const t = new Table({ chars: COMPACT_CHARS, style: PLAIN, head: ["", "LOW", "MEDIUM", "HIGH"] });
     t.push(["churn risk tier", ...["LOW", "MEDIUM", "HIGH"].map((v) => count("churnRiskTier", v))]);
     t.push(["spend tier", ...["LOW", "MEDIUM", "HIGH"].map((v) => count("spendTier", v))]);
     ctx.io.stdout(`${t.toString()}\n`);
@@ -55,6 +57,7 @@ export function register(program: Command, ctx: CliContext): void {
     );
     const top = [...rows].sort((a, b) => (b.predictedClv ?? 0) - (a.predictedClv ?? 0)).slice(0, 10);
     const tt = new Table({
+      chars: COMPACT_CHARS,
       style: PLAIN,
       head: ["customer", "orders", "historic", "pred. orders", "pred. CLV", "P(alive)", "risk tier", "next order"],
     });

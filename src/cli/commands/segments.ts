@@ -2,6 +2,7 @@
  * `loyal segments <transactions>`: RFM segments (5x5 grid, 125-cell table, optional JSON mapping) and model-based
  * loyalty segments (lost, can't lose, overdue, second purchase due).
  */
+
 import { readFile } from "node:fs/promises";
 import Table from "cli-table3";
 import type { Command } from "commander";
@@ -9,6 +10,7 @@ import { LoyalError } from "../../errors.ts";
 import type { RfmMapping, SegmentSummary } from "../../insights/rfm.ts";
 import { loyaltySegments } from "../../insights/segments.ts";
 import { type CliContext, printJson } from "../context.ts";
+import { COMPACT_CHARS } from "../table.ts";
 import { addInsightOptions, f, type InsightFlags, loadInput, num, PLAIN, writeRows } from "./insight-common.ts";
 
 interface SegmentsFlags extends InsightFlags {
@@ -68,6 +70,7 @@ async function readMapping(file: string): Promise<RfmMapping> {
 
 function segmentTable(rows: SegmentSummary[]): string {
   const t = new Table({
+    chars: COMPACT_CHARS,
     style: PLAIN,
     head: ["segment", "customers", "share", "revenue", "rev. share", "AOV", "med. R days", "med. F", "pred. CLV"],
   });
@@ -121,7 +124,11 @@ export function register(program: Command, ctx: CliContext): void {
     );
     if (result.rfm.tableSegments) ctx.io.stdout(`\nRFM 125-cell table:\n${segmentTable(result.rfm.tableSegments)}\n`);
     if (result.model) {
-      const t = new Table({ style: PLAIN, head: ["model segment", "customers", "share", "pred. CLV", "definition"] });
+      const t = new Table({
+        chars: COMPACT_CHARS,
+        style: PLAIN,
+        head: ["model segment", "customers", "share", "pred. CLV", "definition"],
+      });
       for (const s of result.model.segments)
         t.push([
           s.segment,

@@ -2,11 +2,13 @@
  * `loyal targets <transactions>`: the retention target list, ranked by value at risk = predicted CLV × churn risk,
  * with reason codes, plain-language reasons, suggested actions and contact windows.
  */
+
 import Table from "cli-table3";
 import type { Command } from "commander";
 import { LoyalError } from "../../errors.ts";
 import { retentionTargetList } from "../../insights/targets.ts";
 import { type CliContext, printJson } from "../context.ts";
+import { COMPACT_CHARS } from "../table.ts";
 import { addInsightOptions, f, type InsightFlags, loadInput, num, PLAIN, writeRows } from "./insight-common.ts";
 import { addThresholdOptions, thresholds } from "./segments.ts";
 
@@ -61,6 +63,7 @@ export function register(program: Command, ctx: CliContext): void {
       `${result.targets.length} of ${result.meta.candidates} customers with value at risk as of ${result.meta.asOf}; total value at risk ${flags.currency}${f(result.meta.totalValueAtRisk)}\n${result.meta.definition}\n`,
     );
     const t = new Table({
+      chars: COMPACT_CHARS,
       style: PLAIN,
       head: ["#", "customer", "value at risk", "pred. CLV", "P(alive)", "reason", "contact"],
       wordWrap: true,

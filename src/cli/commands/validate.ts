@@ -2,11 +2,13 @@
  * `loyal validate <transactions> --end CAL_END --holdout-end DATE`: fits on the calibration period and compares
  * predicted with actual holdout purchases (totals, per customer, by calibration frequency, tracking series).
  */
+
 import Table from "cli-table3";
 import type { Command } from "commander";
 import { LoyalError } from "../../errors.ts";
 import { validateHoldout } from "../../insights/validate.ts";
 import { type CliContext, printJson } from "../context.ts";
+import { COMPACT_CHARS } from "../table.ts";
 import { addInsightOptions, f, type InsightFlags, loadInput, num, PLAIN, writeRows } from "./insight-common.ts";
 
 interface ValidateFlags extends InsightFlags {
@@ -50,6 +52,7 @@ export function register(program: Command, ctx: CliContext): void {
         `${m.customers} customers; calibration to ${m.calibrationEnd}, holdout to ${m.holdoutEnd} (${m.unit}s)\n`,
       );
       const t = new Table({
+        chars: COMPACT_CHARS,
         style: PLAIN,
         head: ["model", "actual holdout", "expected", "error %", "MAE", "RMSE", "corr."],
       });
@@ -65,6 +68,7 @@ export function register(program: Command, ctx: CliContext): void {
         ]);
       ctx.io.stdout(`${t.toString()}\n`);
       const b = new Table({
+        chars: COMPACT_CHARS,
         style: PLAIN,
         head: ["calibration x", "customers", "actual mean", ...report.models.map((r) => `${r.model} mean`)],
       });

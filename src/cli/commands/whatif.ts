@@ -2,11 +2,13 @@
  * `loyal whatif <transactions>`: retention economics. Lowers the fitted model's dropout by stated fractions and
  * reports the change in expected purchases and CLV; with --margin and --retention also the margin multiple.
  */
+
 import Table from "cli-table3";
 import type { Command } from "commander";
 import { LoyalError } from "../../errors.ts";
 import { retentionWhatIf } from "../../insights/whatif.ts";
 import { type CliContext, printJson } from "../context.ts";
+import { COMPACT_CHARS } from "../table.ts";
 import {
   addInsightOptions,
   f,
@@ -66,6 +68,7 @@ export function register(program: Command, ctx: CliContext): void {
       `${result.meta.customers} customers, ${result.meta.model}, ${result.meta.months} months\n${result.meta.transformation}\n`,
     );
     const t = new Table({
+      chars: COMPACT_CHARS,
       style: PLAIN,
       head: ["dropout cut", "mean dropout", "exp. purchases", "change", "CLV", "change"],
     });
