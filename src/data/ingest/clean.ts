@@ -136,23 +136,28 @@ export async function cleanStaged(conn: DuckDBConnection, stage: string, o: Clea
   // day, and such a day is netted into one purchase only when it has a refund (else its rows stay separate: list)
   const netted = "(has_neg and amount <= 1e-9)";
   const grouped = num(stats.no_order) === 0 ? "true" : "(order_id is not null or has_neg)";
-  const aggregates = `coalesce(min(day) filter (where amount >= 0 or amount is null), min(day)) as day,
-    sum(amount) as amount, count(*) as n, coalesce(bool_or(amount < 0), false) as has_neg`;
+  // day = the first day of the non-refund rows (else of all rows): one min over day, moved past every real day
+  // number on refund rows; has_neg from the smallest amount
+  const late = 1_000_000;
+  const aggregates = `min(case when amount < 0 then day + ${late} else day end) as __d,
+    sum(amount) as amount, count(*) as n, coalesce(min(amount) < 0, false) as has_neg`;
+  const dayOf = `case when __d >= ${late / 2} then __d - ${late} else __d end`;
   await run(conn, "drop table if exists __li_groups");
   if (grouped === "true") {
     // every row has an order id: the aggregate becomes the purchases table (netted orders deleted, counts dropped)
     await run(
       conn,
-      `create table __li_groups as select customer as customer_id, ${aggregates}
-        from (${rows}) group by customer, order_id`,
+      `create table __li_groups as select customer_id, (${dayOf})::integer as day, amount, n, has_neg from (
+        select customer as customer_id, ${aggregates} from (${rows}) group by customer, order_id)`,
     );
   } else {
     await run(
       conn,
       `create temp table __li_groups as
-        select customer, order_id, ${aggregates}, list(amount) filter (where order_id is null) as amounts
-        from (${rows})
-        group by customer, order_id, case when order_id is null then day end`,
+        select customer, order_id, (${dayOf})::integer as day, amount, n, has_neg, amounts from (
+          select customer, order_id, ${aggregates}, list(amount) filter (where order_id is null) as amounts
+          from (${rows})
+          group by customer, order_id, case when order_id is null then day end)`,
     );
   }
   const c = (

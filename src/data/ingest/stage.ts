@@ -29,8 +29,14 @@ import { firstLine, normalizedCopy, type SourceInfo, splitSampleLine } from "./r
 export const STAGE_COLUMNS =
   "file_idx, line_no, customer, day, ts, amount, order_id, status, currency, extra, reason, bad_column, original, h, excl";
 
-/** The columns that make two rows identical (a duplicated export line); `h` is their hash, NULL without dupKeys. */
+/** The columns that make two rows identical (a duplicated export line). */
 export const ROW_KEY = "customer, order_id, day, ts, amount, status, currency, extra";
+
+/**
+ * The columns `h` hashes: part of ROW_KEY (identical rows have equal hashes; rows with equal hashes are then compared
+ * on all of ROW_KEY), the same for every file and reader of an ingestion, and cheap to hash.
+ */
+const HASH_KEY = "customer, order_id, ts, amount";
 
 /** The type of every staging column (a column a staging table does not store is NULL of this type). */
 const STAGE_TYPES: Record<string, string> = {
@@ -180,7 +186,7 @@ function finishSql(ctx: StageContext, v: Record<Role, string | null>, ok: string
   const role = (r: Role) => v[r] ?? "null::varchar";
   return `select ${ctx.fileIdx} as file_idx, line_no, customer, day, ts, amount, order_id, status, currency, extra, reason,
       ${badCol} as bad_column, case when reason is not null then __line end as original,
-      ${ctx.dupKeys ? `case when reason is null then hash(${ROW_KEY}) end` : "null::ubigint"} as h, ${exclusionSql(ctx)} as excl
+      ${ctx.dupKeys ? `case when reason is null then hash(${HASH_KEY}) end` : "null::ubigint"} as h, ${exclusionSql(ctx)} as excl
     from (select *, ${reason} as reason, ${ctx.dupKeys ? key : "null::varchar"} as extra from (
       select *, v_customer as customer, ${day} as day, ${ts} as ts, ${amount} as amount from (
         select *, ${epochSql("v_date", ctx.dates)} as __e from (
@@ -395,7 +401,7 @@ export async function stageRows(ctx: StageContext, src: SourceInfo, table: strin
     select ${ctx.fileIdx} as file_idx, line_no, customer, day, ts, amount,
       order_id, status, currency, extra, reason,
       ${badCol} as bad_column, case when reason is not null then to_json(__s)::varchar end as original,
-      ${ctx.dupKeys ? `case when reason is null then hash(${ROW_KEY}) end` : "null::ubigint"} as h, ${exclusionSql(ctx)} as excl
+      ${ctx.dupKeys ? `case when reason is null then hash(${HASH_KEY}) end` : "null::ubigint"} as h, ${exclusionSql(ctx)} as excl
     from (select *, ${reason} as reason from (
       select *, ${dayFromEpochSql("__e")} as day, ${ctx.dupKeys ? "__e" : "null::double"} as ts from (
       select __ln::bigint as line_no, ${str("customer")} as customer, ${epoch} as __e, ${amount} as amount,
@@ -484,7 +490,7 @@ export async function stageFast(ctx: StageContext, src: SourceInfo, table: strin
     ${has("order_id") ? "order_id" : "null::varchar as order_id"}, ${has("status") ? "status" : "null::varchar as status"},
     ${has("currency") ? "currency" : "null::varchar as currency"}, ${ctx.dupKeys ? "extra" : "null::varchar as extra"},
     null::varchar as reason, null::varchar as bad_column, null::varchar as original from ${table}`;
-  const view = `select *, ${ctx.dupKeys ? `hash(${ROW_KEY})` : "null::ubigint"} as h, ${exclusionSql(ctx)} as excl
+  const view = `select *, ${ctx.dupKeys ? `hash(${HASH_KEY})` : "null::ubigint"} as h, ${exclusionSql(ctx)} as excl
     from (${typed})`;
   const purchasesShaped = optional.length === 0 && !ctx.dupKeys;
   if (clean) {
