@@ -39,9 +39,10 @@ interface PreparedSpend {
   xs: Float64Array;
   wx: Float64Array;
   W: number;
+  /** Σ w ln zbar */
   sumLnZ: number;
-  sumXLnZ: number;
-  sumXLnX: number;
+  /** Σ w ln(x·zbar) */
+  sumLnXZ: number;
 }
 
 const prepared = new WeakMap<Float64Array, { frequency: Float64Array; out: PreparedSpend }>();
@@ -74,8 +75,7 @@ function prepare(data: SpendData): PreparedSpend {
   const byX = new Map<number, number>();
   let W = 0;
   let sumLnZ = 0;
-  let sumXLnZ = 0;
-  let sumXLnX = 0;
+  let sumLnXZ = 0;
   for (let j = 0; j < m; j++) {
     const xi = x[u.first[j]];
     const zi = z[u.first[j]];
@@ -86,8 +86,7 @@ function prepare(data: SpendData): PreparedSpend {
     W += wi;
     const lz = Math.log(zi);
     sumLnZ += wi * lz;
-    sumXLnZ += wi * xi * lz;
-    sumXLnX += wi * xi * Math.log(xi);
+    sumLnXZ += wi * (lz + Math.log(xi));
   }
   const out: PreparedSpend = {
     x: ux,
@@ -97,18 +96,53 @@ function prepare(data: SpendData): PreparedSpend {
     wx: Float64Array.from(byX.values()),
     W,
     sumLnZ,
-    sumXLnZ,
-    sumXLnX,
+    sumLnXZ,
   };
   if (!weights) prepared.set(monetary, { frequency, out });
   return out;
 }
 
+/** Above this argument ln Γ(a+q) − ln Γ(a) and ψ(a+q) − ψ(a) are taken from their asymptotic expansions. */
+const ASYMPTOTIC = 100;
+
+/**
+ * ln Γ(a+q) − ln Γ(a) without the cancellation of the two ln Γ values: at a = p·x = 1e12 each is ~3e13, so their
+ * difference (~q·ln a) would keep only ~3 significant digits, and at a = 1e138 none (it reached +2e124).
+ * For a >= 100, Stirling's series: (a−½)·log1p(q/a) + q·ln(a+q) − q + S(a+q) − S(a), S(z) = 1/(12z) − 1/(360z³) +
+ * 1/(1260z⁵) (truncation below 1e-17).
+ */
+function lnGammaRatio(a: number, q: number): number {
+  if (a < ASYMPTOTIC) return gammaln(a + q) - gammaln(a);
+  const b = a + q;
+  const s = (z: number) => {
+    const z2 = 1 / (z * z);
+    return (z2 * (-1 / 360 + z2 / 1260)) / z;
+  };
+  return (a - 0.5) * Math.log1p(q / a) + q * Math.log(b) - q - q / (12 * a * b) + s(b) - s(a);
+}
+
+/**
+ * ψ(a+q) − ψ(a), for a >= 100 from ψ(z) ~ ln z − 1/(2z) − 1/(12z²) + 1/(120z⁴) − 1/(252z⁶) (truncation below 1e-17),
+ * so the difference keeps its relative accuracy when it is ~q/a.
+ */
+function digammaDiff(a: number, q: number): number {
+  if (a < ASYMPTOTIC) return digamma(a + q) - digamma(a);
+  const b = a + q;
+  const t = (z: number) => {
+    const z2 = 1 / (z * z);
+    return z2 * z2 * (1 / 120 - z2 / 252);
+  };
+  return Math.log1p(q / a) + q / (2 * a * b) + (q * (a + b)) / (12 * a * a * b * b) + t(b) - t(a);
+}
+
 /**
  * Log-likelihood (weighted total over customers with x > 0 and zbar > 0) and its gradient in (p, q, v).
- * Density of zbar given x: Γ(px+q)/(Γ(px)Γ(q)) · v^q · zbar^{px−1} · x^{px} / (v + x·zbar)^{px+q}.
+ * Density of zbar given x: Γ(px+q)/(Γ(px)Γ(q)) · v^q · zbar^{px−1} · x^{px} / (v + x·zbar)^{px+q}, evaluated as
+ * [ln Γ(px+q) − ln Γ(px)] − ln Γ(q) − ln zbar + q·ln r − (px+q)·log1p(r) with r = v/(x·zbar): every term stays
+ * accurate on the ridge p → ∞, v = c/p (where the density tends to an inverse-gamma one), instead of being a
+ * difference of terms of size p.
  * The Γ and ψ terms are evaluated once per distinct x and the data-only sums once per data set, so an evaluation
- * costs one logarithm per customer.
+ * costs one log1p per distinct (x, zbar).
  * @see lifetimes GammaGammaFitter._negative_log_likelihood
  */
 export function gammaGammaLogLikelihoodWithGradient(
@@ -121,42 +155,40 @@ export function gammaGammaLogLikelihoodWithGradient(
   const v = theta[2];
   if (!(p > 0 && q > 0 && v > 0)) return Number.NEGATIVE_INFINITY;
   const d = prepare(data);
-  const lnV = Math.log(v);
-  let ll = -d.W * gammaln(q) + d.W * q * lnV + p * (d.sumXLnZ + d.sumXLnX) - d.sumLnZ;
-  let gp = d.sumXLnZ + d.sumXLnX;
-  let gq = grad ? -d.W * digamma(q) + d.W * lnV : 0;
-  const gv = (d.W * q) / v;
+  // Σ w ln r = W ln v − Σ w ln(x·zbar)
+  const sumLnR = d.W * Math.log(v) - d.sumLnXZ;
+  let ll = -d.W * gammaln(q) - d.sumLnZ + q * sumLnR;
+  let gp = 0;
+  let gq = grad ? -d.W * digamma(q) + sumLnR : 0;
   for (let j = 0; j < d.xs.length; j++) {
     const px = p * d.xs[j];
-    ll += d.wx[j] * (gammaln(px + q) - gammaln(px));
+    ll += d.wx[j] * lnGammaRatio(px, q);
     if (grad) {
-      const psiPQ = digamma(px + q);
-      gp += d.wx[j] * d.xs[j] * (psiPQ - digamma(px));
-      gq += d.wx[j] * psiPQ;
+      gp += d.wx[j] * d.xs[j] * digammaDiff(px, q);
+      gq += d.wx[j] * digamma(px + q);
     }
   }
   const { x, xz, w } = d;
-  let sumPL = 0;
-  let sumXL = 0;
   let sumL = 0;
+  let sumXL = 0;
+  let sumWL = 0;
   let sumInv = 0;
   for (let i = 0; i < x.length; i++) {
-    const s = xz[i] + v;
-    const L = Math.log(s);
+    const L = Math.log1p(v / xz[i]);
     const wi = w[i];
     const pxq = p * x[i] + q;
-    sumPL += wi * pxq * L;
+    sumL += wi * pxq * L;
     if (grad) {
       sumXL += wi * x[i] * L;
-      sumL += wi * L;
-      sumInv += (wi * pxq) / s;
+      sumWL += wi * L;
+      sumInv += (wi * pxq) / (xz[i] + v);
     }
   }
-  ll -= sumPL;
+  ll -= sumL;
   if (grad) {
     grad[0] = gp - sumXL;
-    grad[1] = gq - sumL;
-    grad[2] = gv - sumInv;
+    grad[1] = gq - sumWL;
+    grad[2] = (d.W * q) / v - sumInv;
   }
   return ll;
 }
@@ -173,8 +205,10 @@ export function gammaGammaLogLikelihood(params: GammaGammaParams, data: SpendDat
  * Fits the Gamma-Gamma spend model by maximum likelihood on the repeat customers.
  * @param data frequency and mean repeat spend per customer (rows with x = 0 or zbar <= 0 are skipped)
  * @param options weights, penalizer, `constrainQ`
- * @returns the fitted model; warns (W_GG_Q) when q <= 1, where the mean spend and CLV are not finite
- * @throws LoyalError E_INPUT with no usable customers, E_CONVERGENCE when the fit fails
+ * @returns the fitted model; warns (W_GG_Q) when q <= 1, where the mean spend and CLV are not finite, and
+ * (W_GG_Q_BOUND) when the q > 1 constraint binds
+ * @throws LoyalError E_INPUT with no usable customers, E_CONVERGENCE when the fit fails or its optimum is on the
+ * boundary (p or q beyond 1e8 or below 1e-8, or q − 1 not representable with the constraint)
  * @see lifetimes GammaGammaFitter.fit
  */
 export function fitGammaGamma(data: SpendData, options: GammaGammaFitOptions = {}): FittedModel<GammaGammaParams> {
@@ -213,20 +247,53 @@ export function fitGammaGamma(data: SpendData, options: GammaGammaFitOptions = {
       ];
   // With the constraint, the optimiser works on q' = q − 1 > 0.
   const shift = constrain ? 1 : 0;
-  const res = maximizeLikelihood({
-    model: "gamma-gamma",
-    names: ["p", "q", "v"],
-    n,
-    starts: starts.map(([p, q, v]) => [p, Math.max(q - shift, 1e-3), v]),
-    firstConverged: true,
-    penalizer: options.penalizer,
-    maxIterations: options.maxIterations,
-    logLikelihood: (theta, g) => {
-      const ll = gammaGammaLogLikelihoodWithGradient([theta[0], theta[1] + shift, theta[2]], d, g);
-      return ll;
-    },
-  });
-  const params: GammaGammaParams = { p: res.params.p, q: res.params.q + shift, v: res.params.v };
+  const penalized = (options.penalizer ?? 0) > 0;
+  const fit = (firstConverged: boolean, from: readonly (readonly number[])[] = starts) => {
+    const r = maximizeLikelihood({
+      model: "gamma-gamma",
+      names: ["p", "q", "v"],
+      n,
+      starts: from.map(([p, q, v]) => [p, Math.max(q - shift, 1e-3), v]),
+      firstConverged,
+      penalizer: options.penalizer,
+      maxIterations: options.maxIterations,
+      logLikelihood: (theta, g) => gammaGammaLogLikelihoodWithGradient([theta[0], theta[1] + shift, theta[2]], d, g),
+    });
+    const params: GammaGammaParams = { p: r.params.p, q: r.params.q + shift, v: r.params.v };
+    return { r, params, boundary: boundaryProblems(params, r.params.q, constrain, r.logLikelihood, d, penalized) };
+  };
+  // The first start that converges is usually the optimum; when it ran to the boundary, another start may still
+  // find an interior optimum with a higher likelihood, so every start is tried before giving up, and with the
+  // constraint also the unconstrained optimum when it has q > 1 (x = 10,000 mixed in: every constrained start runs
+  // to p = 9e80 with LL −18.8, the unconstrained fit finds p = 4.0, q = 983 with LL −14.8).
+  let attempt = fit(true);
+  const retry = (run: () => typeof attempt) => {
+    if (attempt.boundary.length === 0) return;
+    try {
+      const other = run();
+      if (other.boundary.length === 0 || other.r.logLikelihood > attempt.r.logLikelihood) attempt = other;
+    } catch (e) {
+      if (!(e instanceof LoyalError)) throw e;
+    }
+  };
+  if (!init) {
+    retry(() => fit(false));
+    if (constrain)
+      retry(() => {
+        const free = fitGammaGamma(data, { ...options, constrainQ: false });
+        if (!(free.params.q > 1)) throw new LoyalError("E_CONVERGENCE", "the unconstrained optimum has q <= 1");
+        return fit(true, [[free.params.p, free.params.q, free.params.v]]);
+      });
+  }
+  if (attempt.boundary.length > 0)
+    throw new LoyalError(
+      "E_CONVERGENCE",
+      `gamma-gamma: the data do not identify the model: the likelihood is largest on the boundary of the parameter space (${attempt.boundary.join("; ")}); with few repeat customers or nearly constant spends this is expected; try --penalizer`,
+      undefined,
+      { params: { ...attempt.params }, logLikelihood: attempt.r.logLikelihood },
+    );
+  const res = attempt.r;
+  const params = attempt.params;
   const standardErrors = res.standardErrors;
   const intervals = res.intervals;
   let logCovariance = res.logCovariance;
@@ -263,6 +330,86 @@ export function fitGammaGamma(data: SpendData, options: GammaGammaFitOptions = {
     penalizer: options.penalizer ?? 0,
     convergence: res.convergence,
   };
+}
+
+/**
+ * Largest (and reciprocal of the smallest) value of the dimensionless p and q accepted at an optimum. v carries the
+ * unit of money, so it is not bounded.
+ */
+const INTERIOR = 1e8;
+
+/**
+ * How close (in total log-likelihood) a limit model may come to the fit before the fit counts as lying on the
+ * boundary: a likelihood-ratio statistic of 2e-4, far below any test's critical value, so the data cannot tell the
+ * fitted p (or q) from infinity.
+ */
+const RIDGE_TOLERANCE = 1e-4;
+
+/**
+ * Total log-likelihood of the two limit models at the fitted parameters (same data and weights as the fit):
+ * - p → ∞ with c = p·v fixed: a customer's transactions all have the same value, and zbar ~ InvGamma(q, c):
+ *   ln f = q·ln c − ln Γ(q) − (q+1)·ln zbar − c/zbar;
+ * - q → ∞ with s = v/q fixed: no heterogeneity across customers (ν = 1/s), and zbar ~ Gamma(px, rate x/s):
+ *   ln f = px·ln(x/s) − ln Γ(px) + (px−1)·ln zbar − x·zbar/s.
+ */
+function limitLogLikelihoods(params: GammaGammaParams, data: SpendData): { pInfinite: number; qInfinite: number } {
+  const { p, q, v } = params;
+  const d = prepare(data);
+  const c = p * v;
+  const lnC = Math.log(p) + Math.log(v);
+  const s = v / q;
+  const lnS = Math.log(v) - Math.log(q);
+  let pInfinite = q * lnC * d.W - gammaln(q) * d.W - (q + 1) * d.sumLnZ;
+  let qInfinite = 0;
+  for (let i = 0; i < d.x.length; i++) {
+    const x = d.x[i];
+    const z = d.xz[i] / x;
+    const lnZ = Math.log(z);
+    const px = p * x;
+    pInfinite -= (d.w[i] * c) / z;
+    qInfinite += d.w[i] * (px * (Math.log(x) - lnS) - gammaln(px) + (px - 1) * lnZ - (x * z) / s);
+  }
+  return { pInfinite, qInfinite };
+}
+
+/**
+ * Why the optimum is on the boundary of the parameter space: p → ∞ (each customer's spends all alike),
+ * q → ∞ (all customers alike), both (all spends equal: the likelihood is then unbounded), or p, q → 0; or when
+ * the q > 1 constraint binds so tightly that q − 1 is not representable (the population mean spend p·v/(q−1) would
+ * be Infinity). Few repeat customers commonly put the supremum there; the optimiser then stops wherever the
+ * gradient has flattened (p = 9e11 and p = 1.6e94 for the same three customers), so a fit is on the boundary when
+ * a parameter is beyond 1e±8 or when a limit model is as likely as the fit (not checked for a penalised fit).
+ * @param qFree the optimiser's q coordinate: q, or q − 1 with the constraint
+ * @returns the problems found, empty for an interior optimum
+ */
+function boundaryProblems(
+  params: GammaGammaParams,
+  qFree: number,
+  constrained: boolean,
+  logLikelihood: number,
+  data: SpendData,
+  penalized: boolean,
+): string[] {
+  const out: string[] = [];
+  for (const [k, v] of [
+    ["p", params.p],
+    ["q", params.q],
+  ] as const) {
+    if (v > INTERIOR) out.push(`${k} = ${v.toExponential(2)} → ∞`);
+    else if (v < 1 / INTERIOR) out.push(`${k} = ${v.toExponential(2)} → 0`);
+  }
+  if (constrained && !(params.q - 1 > 0))
+    out.push(`q − 1 = ${qFree.toExponential(2)} is below double precision (q = 1 exactly)`);
+  if (!Number.isFinite(logLikelihood)) out.push(`log-likelihood ${logLikelihood}`);
+  // A penalised fit maximises another objective: its likelihood may well be below a limit model's.
+  if (out.length === 0 && !penalized) {
+    const lim = limitLogLikelihoods(params, data);
+    if (lim.pInfinite >= logLikelihood - RIDGE_TOLERANCE)
+      out.push(`p = ${params.p.toExponential(2)} is on a ridge: the limit p → ∞ is as likely`);
+    if (lim.qInfinite >= logLikelihood - RIDGE_TOLERANCE)
+      out.push(`q = ${params.q.toExponential(2)} is on a ridge: the limit q → ∞ is as likely`);
+  }
+  return out;
 }
 
 /**

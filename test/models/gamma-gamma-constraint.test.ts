@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
+import { isLoyalError } from "../../src/errors.ts";
 import { createRng } from "../../src/math/random.ts";
 import {
   fitGammaGamma,
   gammaGammaExpectedSpend,
+  gammaGammaLogLikelihood,
   type SpendData,
   simulateGammaGamma,
 } from "../../src/models/gamma-gamma.ts";
@@ -83,5 +85,59 @@ describe("Gamma-Gamma q > 1 constraint", () => {
     // Standard errors are of q, not of q − 1: both parametrisations give the same one at an interior optimum.
     if (free.standardErrors && constrained.standardErrors)
       assertClose(constrained.standardErrors.q, free.standardErrors.q, { rel: 1e-3 }, "SE(q)");
+  });
+});
+
+describe("Gamma-Gamma boundary optima", () => {
+  const threeRepeaters: SpendData = {
+    frequency: Float64Array.from([1, 2, 3, 4, 0, 2]),
+    monetary: Float64Array.from([0, 20, 15, 0, 0, 16]),
+  };
+
+  test("three repeat customers (torture 'zero spends mixed in'): E_CONVERGENCE with and without the constraint, not p = 4e138, q = 1, LL = +2e124", () => {
+    for (const constrainQ of [false, true])
+      assert.throws(
+        () => fitGammaGamma(threeRepeaters, { constrainQ }),
+        (e: unknown) =>
+          isLoyalError(e, "E_CONVERGENCE") &&
+          /do not identify the model/.test(e.message) &&
+          /penalizer/.test(e.message),
+        `constrainQ ${constrainQ}`,
+      );
+  });
+
+  test("the log-likelihood stays accurate on the ridge p → ∞, p·v = c: tends to the inverse-gamma limit (closed form, 1e-6 absolute)", () => {
+    // Limit: Σ q ln c − ln Γ(q) − (q+1) ln z − c/z over the repeat customers (z = 20, 15, 16), q = 3, c = 50:
+    // Python: sum(3*math.log(50)-math.lgamma(3)-4*math.log(z)-50/z for z in [20,15,16]) = -9.735052613743786
+    const limit = -9.735052613743786;
+    for (const p of [1e8, 1e12, 1e40, 1e138]) {
+      const ll = gammaGammaLogLikelihood({ p, q: 3, v: 50 / p }, threeRepeaters);
+      assertClose(ll, limit, { abs: 1e-6 }, `LL at p = ${p}`);
+    }
+  });
+
+  test("a penalised fit of the same data is interior and finite", () => {
+    const fit = fitGammaGamma(threeRepeaters, { constrainQ: true, penalizer: 0.01 });
+    assert.ok(fit.params.p < 1e8 && fit.params.q > 1 && Number.isFinite(fit.logLikelihood));
+    assert.ok(Number.isFinite(gammaGammaExpectedSpend(fit.params, 0, 0)));
+  });
+
+  test("an interior optimum the constrained starts miss is found from the unconstrained one (x = 10,000 mixed in)", () => {
+    const d: SpendData = {
+      frequency: Float64Array.from([1, 2, 10000, 3, 1, 10000]),
+      monetary: Float64Array.from([10, 20, 15, 12, 30, 16]),
+    };
+    const free = fitGammaGamma(d);
+    const constrained = fitGammaGamma(d, { constrainQ: true });
+    assert.ok(free.params.q > 1);
+    for (const k of ["p", "q", "v"] as const)
+      assertClose(constrained.params[k], free.params[k], { rel: 1e-6 }, `constrained vs free ${k}`);
+  });
+
+  test("the heavy-tailed constrained fit on q → 1+ warns W_GG_Q_BOUND (binding constraint, finite LL: a fit, not an error)", () => {
+    clearWarnings();
+    const fit = fitGammaGamma(heavyTailed(), { constrainQ: true });
+    assert.ok(Number.isFinite(fit.logLikelihood) && fit.params.q > 1);
+    assert.equal(warnings().filter((w) => w.code === "W_GG_Q_BOUND").length, 1);
   });
 });
