@@ -111,6 +111,36 @@ function patterns(data: BgBbData): Patterns {
 }
 
 /**
+ * The n − t_x + 1 terms of ln L(α, β, γ, δ | x, t_x, n), in log space: term 0 is alive at n (the transaction part
+ * B(α+x, β+n−x)/B(α,β), the death part B(γ, δ+n)/B(γ,δ)); term j >= 1 died at the start of period t_x + j
+ * (B(α+x, β+t_x−x+j−1)/B(α,β) · B(γ+1, δ+t_x+j−1)/B(γ,δ)). The integer counts are added to β and δ only after
+ * they are formed: β + n − x evaluated left to right loses β when β << n (β = 5e-10 lost 8.7e-7 of itself and
+ * put P(alive) at 1.00000087).
+ */
+function logTerms(
+  alpha: number,
+  beta: number,
+  gamma: number,
+  delta: number,
+  lbAB: number,
+  lbGD: number,
+  x: number,
+  tx: number,
+  n: number,
+): Float64Array {
+  const terms = n - tx + 1;
+  const logs = new Float64Array(terms);
+  for (let j = 0; j < terms; j++) {
+    const mB = j === 0 ? n - x : tx - x + j - 1;
+    logs[j] =
+      j === 0
+        ? betaln(alpha + x, beta + mB) - lbAB + betaln(gamma, delta + n) - lbGD
+        : betaln(alpha + x, beta + mB) - lbAB + betaln(gamma + 1, delta + (tx + j - 1)) - lbGD;
+  }
+  return logs;
+}
+
+/**
  * ln L(α, β, γ, δ | x, t_x, n) and, when `g` is given, adds w · d ln L/dθ into g.
  * L = B(α+x, β+n−x)/B(α,β) · B(γ, δ+n)/B(γ,δ) + Σ_{i=0}^{n−t_x−1} B(α+x, β+t_x−x+i)/B(α,β) · B(γ+1, δ+t_x+i)/B(γ,δ)
  * (Fader, Hardie & Shang 2010, eq. 5): alive through n, or died at the start of period t_x+i+1.
@@ -139,19 +169,9 @@ function logLikelihoodOne(
   const gamma = p[2];
   const delta = p[3];
   const terms = n - tx + 1;
-  // term 0: alive at n (m = n − x, death part B(γ, δ+n)); term j >= 1: died at start of period t_x + j
-  // (m = t_x − x + j − 1, death part B(γ+1, δ + t_x + j − 1)).
+  const logs = logTerms(alpha, beta, gamma, delta, k.lbAB, k.lbGD, x, tx, n);
   let max = Number.NEGATIVE_INFINITY;
-  const logs = new Float64Array(terms);
-  for (let j = 0; j < terms; j++) {
-    const mB = j === 0 ? n - x : tx - x + j - 1;
-    const v =
-      j === 0
-        ? betaln(alpha + x, beta + mB) - k.lbAB + betaln(gamma, delta + n) - k.lbGD
-        : betaln(alpha + x, beta + mB) - k.lbAB + betaln(gamma + 1, delta + tx + j - 1) - k.lbGD;
-    logs[j] = v;
-    if (v > max) max = v;
-  }
+  for (let j = 0; j < terms; j++) if (logs[j] > max) max = logs[j];
   let s = 0;
   for (let j = 0; j < terms; j++) s += Math.exp(logs[j] - max);
   const ll = max + Math.log(s);
@@ -228,7 +248,8 @@ export function bgBbLogLikelihood(params: BgBbParams, data: BgBbData): number {
  * @param data histories (optionally weighted: the donations data is 22 weighted patterns)
  * @param options weights (override `data.weights`), penalizer, starting values
  * @returns the fitted model with standard errors
- * @throws LoyalError E_INPUT for invalid data, E_CONVERGENCE when the fit fails
+ * @throws LoyalError E_INPUT for invalid data, E_CONVERGENCE when the fit fails or its optimum is on the boundary
+ * (a parameter beyond 1e8 or below 1e-8)
  * @see lifetimes BetaGeoBetaBinomFitter.fit
  * @example fitBgBb(donations).params // ≈ { alpha: 1.204, beta: 0.750, gamma: 0.657, delta: 2.783 }
  */
@@ -252,6 +273,14 @@ export function fitBgBb(data: BgBbData, options: FitOptions = {}): FittedModel<B
     maxIterations: options.maxIterations,
     logLikelihood: (theta, g) => bgBbLogLikelihoodWithGradient(theta, d, g),
   });
+  const bad = boundaryProblems(res.params as BgBbParams);
+  if (bad.length > 0)
+    throw new LoyalError(
+      "E_CONVERGENCE",
+      `bg-bb: the data do not identify the model: the likelihood is largest on the boundary of the parameter space (${bad.join(", ")}); try --penalizer`,
+      undefined,
+      { params: { ...res.params }, logLikelihood: res.logLikelihood },
+    );
   return {
     model: "bg-bb",
     params: res.params as BgBbParams,
@@ -266,12 +295,55 @@ export function fitBgBb(data: BgBbData, options: FitOptions = {}): FittedModel<B
   };
 }
 
-function customerLogLikelihood(p: BgBbParams, c: BgBbCustomer): number {
-  return bgBbLogLikelihood(p, {
-    frequency: [c.frequency],
-    recency: [c.recency],
-    periods: [c.periods],
-  });
+/**
+ * Largest (and reciprocal of the smallest) parameter value accepted at an optimum. All four are dimensionless
+ * Beta shapes; beyond this the optimiser has run to a limit model (β → 0: every alive customer transacts at every
+ * opportunity; α, β → 0: each customer either always or never transacts; γ, δ → ∞: everyone dies at one rate) and
+ * stopped wherever the gradient flattened (α = 3.5e-95, β = 1e-93, γ = 2.5e7, δ = 1.2e7 on 180 customers).
+ */
+const INTERIOR = 1e8;
+
+function boundaryProblems(p: BgBbParams): string[] {
+  const out: string[] = [];
+  for (const k of BG_BB_PARAMS) {
+    const v = p[k];
+    if (v > INTERIOR) out.push(`${k} = ${v.toExponential(2)} → ∞`);
+    else if (v < 1 / INTERIOR) out.push(`${k} = ${v.toExponential(2)} → 0`);
+  }
+  return out;
+}
+
+/**
+ * P(alive at n | x, t_x, n) = term 0 / Σ terms, as 1 / Σ_j exp(term_j − term_0): the j = 0 summand is exactly 1,
+ * so the result never exceeds 1 (exp(ln A − ln L) with ln A and ln L from separate sums could: 1 + 9e-16 on the
+ * donations data). Validates the history like the likelihood does.
+ * @throws LoyalError E_INPUT for an invalid history
+ */
+function aliveNow(p: BgBbParams, c: BgBbCustomer): number {
+  patterns({ frequency: [c.frequency], recency: [c.recency], periods: [c.periods] });
+  const { alpha, beta, gamma, delta } = p;
+  const logs = logTerms(
+    alpha,
+    beta,
+    gamma,
+    delta,
+    betaln(alpha, beta),
+    betaln(gamma, delta),
+    c.frequency,
+    c.recency,
+    c.periods,
+  );
+  let sum = 0;
+  for (let j = 0; j < logs.length; j++) sum += Math.exp(logs[j] - logs[0]);
+  const pa = 1 / sum;
+  return pa >= 0 && pa <= 1 ? pa : Number.NaN;
+}
+
+/**
+ * Posterior mean transaction probability given the history, E[p | x, n] = (α+x)/(α+β+n) = B(α+x+1, β+n−x)/B(α+x, β+n−x).
+ */
+function transactionProbability(p: BgBbParams, c: BgBbCustomer): number {
+  return (p.alpha + c.frequency) / (p.alpha + p.beta + c.periods);
 }
 
 function checkWhole(v: number, min: number, what: string): void {
@@ -281,7 +353,9 @@ function checkWhole(v: number, min: number, what: string): void {
 
 /**
  * P(alive at period n + m | x, t_x, n) = B(α+x, β+n−x)/B(α,β) · B(γ, δ+n+m)/B(γ,δ) / L
- * (Fader, Hardie & Shang 2010, eq. 11 for m = 1: alive at the next opportunity).
+ * (Fader, Hardie & Shang 2010, eq. 11 for m = 1: alive at the next opportunity), evaluated as
+ * P(alive at n) · B(γ, δ+n+m)/B(γ, δ+n) with P(alive at n) = 1 / Σ_j exp(term_j − term_0) over the likelihood's terms,
+ * so it lies in [0, 1] by construction.
  * @param p parameters
  * @param c the customer's history
  * @param m periods ahead (whole number >= 0; 0 gives P(alive at n))
@@ -292,12 +366,13 @@ function checkWhole(v: number, min: number, what: string): void {
  */
 export function bgBbProbabilityAlive(p: BgBbParams, c: BgBbCustomer, m = 1): number {
   checkWhole(m, 0, "m");
-  const { alpha, beta, gamma, delta } = p;
-  const x = c.frequency;
+  const { gamma, delta } = p;
   const n = c.periods;
-  const lnA =
-    betaln(alpha + x, beta + n - x) - betaln(alpha, beta) + betaln(gamma, delta + n + m) - betaln(gamma, delta);
-  return Math.exp(lnA - customerLogLikelihood(p, c));
+  // Surviving m more death draws given alive at n: B(γ, δ+n+m)/B(γ, δ+n) = Π_{t=n}^{n+m−1} (δ+t)/(γ+δ+t) <= 1.
+  let lnSurvive = 0;
+  if (m <= 1000) for (let t = n; t < n + m; t++) lnSurvive += Math.log1p(-gamma / (gamma + delta + t));
+  else lnSurvive = Math.min(0, betaln(gamma, delta + (n + m)) - betaln(gamma, delta + n));
+  return Math.min(1, aliveNow(p, c) * Math.exp(lnSurvive));
 }
 
 /**
@@ -325,7 +400,9 @@ function aliveSum(gamma: number, delta: number, a: number, b: number): number {
 /**
  * Conditional expected number of transactions in the next n* opportunities (n+1..n+n*):
  * B(α+x+1, β+n−x)/B(α,β) · Σ_{t=n+1}^{n+n*} B(γ, δ+t)/B(γ,δ) / L (Fader, Hardie & Shang 2010, eq. 13, whose
- * δ/(γ−1)·Γ… form is the closed form of the sum; the sum has no singularity at γ = 1).
+ * δ/(γ−1)·Γ… form is the closed form of the sum; the sum has no singularity at γ = 1), evaluated as
+ * P(alive at n) · (α+x)/(α+β+n) · Σ_{k=1}^{n*} B(γ, δ+n+k)/B(γ, δ+n): each factor is a probability or an expected
+ * count of alive periods (<= n*), so the result is finite and at most n* whatever the parameters.
  * @param p parameters
  * @param nStar number of future opportunities (whole number >= 0)
  * @param c the customer's history
@@ -336,11 +413,7 @@ function aliveSum(gamma: number, delta: number, a: number, b: number): number {
  */
 export function bgBbExpectedPurchases(p: BgBbParams, nStar: number, c: BgBbCustomer): number {
   checkWhole(nStar, 0, "nStar");
-  const { alpha, beta, gamma, delta } = p;
-  const x = c.frequency;
-  const n = c.periods;
-  const lnA = betaln(alpha + x + 1, beta + n - x) - betaln(alpha, beta) - customerLogLikelihood(p, c);
-  return Math.exp(lnA) * aliveSum(gamma, delta, n, n + nStar);
+  return aliveNow(p, c) * transactionProbability(p, c) * aliveSum(p.gamma, p.delta + c.periods, 0, nStar);
 }
 
 /**
@@ -421,7 +494,7 @@ function hyp2f1OneBC(b: number, c: number, z: number): number {
  * DERT: discounted expected residual transactions of a customer with history (x, t_x, n), the transaction at
  * opportunity n+k discounted by (1+d)^k to period n:
  * B(α+x+1, β+n−x)/B(α,β) · B(γ, δ+n+1)/(B(γ,δ)(1+d)) · ₂F₁(1, δ+n+1; γ+δ+n+1; 1/(1+d)) / L
- * (Fader, Hardie & Shang 2010, eq. 14).
+ * (Fader, Hardie & Shang 2010, eq. 14), evaluated as P(alive at n) · (α+x)/(α+β+n) · (δ+n)/(γ+δ+n) / (1+d) · ₂F₁.
  * @param p parameters
  * @param d discount rate per period (> 0)
  * @param c the customer's history
@@ -433,17 +506,14 @@ function hyp2f1OneBC(b: number, c: number, z: number): number {
 export function bgBbDiscountedExpectedResidualTransactions(p: BgBbParams, d: number, c: BgBbCustomer): number {
   if (!(d > 0) || !Number.isFinite(d))
     throw new LoyalError("E_USAGE", `discount rate must be finite and > 0, got ${d}`);
-  const { alpha, beta, gamma, delta } = p;
-  const x = c.frequency;
+  const { gamma, delta } = p;
   const n = c.periods;
-  const lnA =
-    betaln(alpha + x + 1, beta + n - x) -
-    betaln(alpha, beta) +
-    betaln(gamma, delta + n + 1) -
-    betaln(gamma, delta) -
-    Math.log1p(d) -
-    customerLogLikelihood(p, c);
-  return Math.exp(lnA) * hyp2f1OneBC(delta + n + 1, gamma + delta + n + 1, 1 / (1 + d));
+  // B(γ, δ+n+1)/B(γ, δ+n) = (δ+n)/(γ+δ+n)
+  const next = (delta + n) / (gamma + delta + n);
+  return (
+    ((aliveNow(p, c) * transactionProbability(p, c) * next) / (1 + d)) *
+    hyp2f1OneBC(delta + n + 1, gamma + delta + n + 1, 1 / (1 + d))
+  );
 }
 
 /**

@@ -332,3 +332,74 @@ describe("BG/BB simulation", () => {
     }
   });
 });
+
+describe("BG/BB boundary optima and degenerate parameters", () => {
+  const three = (n: number, zeros: number): BgBbData => ({
+    frequency: [0, 1, 2],
+    recency: [0, 1, 2],
+    periods: [n, n, n],
+    weights: [zeros, 1, 1],
+  });
+  const boundary = (e: unknown) =>
+    isLoyalError(e, "E_CONVERGENCE") && /do not identify the model/.test(e.message) && /penalizer/.test(e.message);
+
+  test("0,0,4×58 | 1,1,4 | 2,2,4 runs to β = 5e-10 (everyone alive transacts every period): E_CONVERGENCE", () => {
+    assert.throws(() => fitBgBb(three(4, 58)), boundary);
+  });
+
+  test("0,0,18×178 | 1,1,18 | 2,2,18 runs to α = 5e-96, β = 2e-94, γ = 7e6: E_CONVERGENCE, not a converged fit", () => {
+    assert.throws(() => fitBgBb(three(18, 178)), boundary);
+  });
+
+  test("P(alive, m=0) of (4,4,4) at β = 5.07e-10 is exactly 1 (was 1.00000087: β + n − x lost β's digits)", () => {
+    const p = {
+      alpha: 733.202580840956,
+      beta: 5.073528227179456e-10,
+      gamma: 2.8544896015275842,
+      delta: 0.09945312730758343,
+    };
+    assert.equal(bgBbProbabilityAlive(p, { frequency: 4, recency: 4, periods: 4 }, 0), 1);
+    const one = bgBbProbabilityAlive(p, { frequency: 4, recency: 4, periods: 4 }, 1);
+    // alive at 4 for sure, so P(alive at 5) = E[1 − θ | survived 4] = B(γ, δ+5)/B(γ, δ+4) = (δ+4)/(γ+δ+4)
+    assertClose(one, (p.delta + 4) / (p.gamma + p.delta + 4), { rel: 1e-14 }, "P(alive at 5)");
+  });
+
+  test("P(alive) never exceeds 1 on the donations fit (was 1 + 9e-16 for (6,6,6), m = 0)", () => {
+    const fit = fitBgBb(donations);
+    for (let x = 0; x <= 6; x++)
+      for (let tx = x; tx <= (x === 0 ? 0 : 6); tx++)
+        for (const m of [0, 1, 5]) {
+          const v = bgBbProbabilityAlive(fit.params, { frequency: x, recency: tx, periods: 6 }, m);
+          assert.ok(v >= 0 && v <= 1, `P(alive, m=${m}) of (${x},${tx},6) = ${v}`);
+        }
+    assert.equal(bgBbProbabilityAlive(fit.params, { frequency: 6, recency: 6, periods: 6 }, 0), 1);
+  });
+
+  test("predictions at the limit parameters α = 3.5e-95, β = 1e-93, γ = 2.5e7, δ = 1.2e7 are finite: θ = 2/3 for everyone", () => {
+    const p = {
+      alpha: 3.5275539698814225e-95,
+      beta: 1.0230254764473242e-93,
+      gamma: 24764160.235898025,
+      delta: 12382044.738797046,
+    };
+    const c = { frequency: 18, recency: 18, periods: 18 };
+    const theta = p.gamma / (p.gamma + p.delta);
+    // x = n: alive through 18 for sure and transacting with p = 1; survives each further period with 1 − θ = 1/3
+    assertClose(bgBbProbabilityAlive(p, c, 0), 1, { rel: 1e-15 }, "P(alive at 18)");
+    assertClose(bgBbProbabilityAlive(p, c, 1), 1 - theta, { rel: 1e-6 }, "P(alive at 19)");
+    let e = 0;
+    for (let k = 1; k <= 10; k++) e += (1 - theta) ** k;
+    assertClose(bgBbExpectedPurchases(p, 10, c), e, { rel: 1e-5 }, "E[X(18, 28)]");
+    let dert = 0;
+    for (let k = 1; k <= 2000; k++) dert += (1 - theta) ** k / 1.1 ** k;
+    assertClose(bgBbDiscountedExpectedResidualTransactions(p, 0.1, c), dert, { rel: 1e-5 }, "DERT");
+    for (const h of [
+      { frequency: 0, recency: 0, periods: 18 },
+      { frequency: 1, recency: 1, periods: 18 },
+    ]) {
+      const pa = bgBbProbabilityAlive(p, h, 1);
+      const ex = bgBbExpectedPurchases(p, 10, h);
+      assert.ok(pa >= 0 && pa <= 1 && Number.isFinite(ex) && ex >= 0 && ex <= 10, JSON.stringify({ h, pa, ex }));
+    }
+  });
+});
