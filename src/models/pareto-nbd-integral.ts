@@ -123,10 +123,19 @@ function tailSeries(eP: number, eM: number, P: number, m: number, tau: number, o
   out[4] = (1 - eM) / v - Sw / u;
 }
 
+/** Log-integrand drop below its maximum beyond which the quadrature stops (e^{-50} ≈ 2e-22 of the peak). */
+const CUT = 50;
+/** Most panels one quadrature uses (see hMin). */
+const MAX_PANELS = 512;
+
 /**
  * ln ∫_{τa}^{τb} g(τ) dτ (τa < τb) and its partials, by composite Gauss–Legendre in y = ln(m+τ), where the
- * integrand is exp((1−e_m)y − e_P ln(P−m+e^y)): concave in y, analytic in the strip |Im y| < π; panels are at most 2
- * wide and at most 8 / (largest slope) so each is integrated to rounding error.
+ * integrand is exp(φ(y)), φ(y) = (1−e_m)y − e_P ln(P−m+e^y): concave in y, analytic in the strip |Im y| < π.
+ * Only the part of [ya, yb] where φ is within CUT of its maximum is integrated (φ is concave, so what is left out is
+ * below e^{-CUT} of the integral), and panels march from left to right, each at most 2 wide and at most
+ * 8 / (largest |φ'| on it), so each is integrated to rounding error. The number of panels is therefore bounded
+ * (about CUT/8 plus the log of the slope range) however large e_P, e_m, P or m are: on the ridges s, β → ∞ or
+ * r, α → ∞ the integrand is sharply peaked and a fixed grid over [ya, yb] would need thousands of panels.
  * @param eP exponent on the P side
  * @param eM exponent on the m side
  * @param P the larger of α, β
@@ -149,19 +158,31 @@ export function lnIntegralQuad(
   rule = GL16,
 ): void {
   const d = P - m;
-  const ya = Math.log(m + ta);
-  const yb = Math.log(m + tb);
-  const pMax = (m + tb) / (P + tb);
-  const slope = Math.abs(1 - eM) + eP * pMax;
-  const h = Math.min(2, 8 / slope);
-  const panels = Math.min(4096, Math.max(1, Math.ceil((yb - ya) / h)));
-  const width = (yb - ya) / panels;
-  // Offset: the maximum of the concave log-integrand on [ya, yb].
-  const phi = (y: number) => (1 - eM) * y - eP * Math.log(d + Math.exp(y));
+  const a1 = 1 - eM;
+  let ya = Math.log(m + ta);
+  let yb = Math.log(m + tb);
+  const phi = (y: number) => a1 * y - eP * Math.log(d + Math.exp(y));
+  // φ' decreases in y (φ is concave), so |φ'| on a panel peaks at one of its ends.
+  const dphi = (y: number) => {
+    const e = Math.exp(y);
+    return a1 - (eP * e) / (d + e);
+  };
+  // The maximum of φ on [ya, yb]: where φ' = 0, i.e. e^y/(d+e^y) = (1−e_m)/e_P.
   let yStar = ya;
-  const qq = (1 - eM) / eP;
-  if (d > 0 && qq > 0 && qq < 1) yStar = Math.min(yb, Math.max(ya, Math.log((d * qq) / (1 - qq))));
-  const off = Math.max(phi(ya), phi(yb), phi(yStar));
+  const qq = a1 / eP;
+  if (d > 0 && qq > 0) yStar = qq >= 1 ? yb : Math.min(yb, Math.max(ya, Math.log((d * qq) / (1 - qq))));
+  const off = phi(yStar);
+  const cut = off - CUT;
+  const bisect = (lo: number, hi: number, rising: boolean) => {
+    for (let k = 0; k < 200 && hi - lo > 1e-9 * (1 + Math.abs(lo)); k++) {
+      const mid = 0.5 * (lo + hi);
+      if (phi(mid) > cut === rising) hi = mid;
+      else lo = mid;
+    }
+    return rising ? lo : hi;
+  };
+  if (phi(ya) < cut) ya = bisect(ya, yStar, true);
+  if (phi(yb) < cut) yb = bisect(yStar, yb, false);
   let s0 = 0;
   let sP = 0;
   let sM = 0;
@@ -169,23 +190,48 @@ export function lnIntegralQuad(
   let sdM = 0;
   const { x: nodes, w: weights } = rule;
   const nn = nodes.length;
-  for (let j = 0; j < panels; j++) {
-    const mid = ya + (j + 0.5) * width;
-    const half = 0.5 * width;
-    for (let i = 0; i < nn; i++) {
-      const y = mid + half * nodes[i];
-      const ey = Math.exp(y);
-      const lnU = Math.log(d + ey);
-      const f = weights[i] * Math.exp((1 - eM) * y - eP * lnU - off);
-      s0 += f;
-      sP -= lnU * f;
-      sM -= y * f;
-      sdP -= (eP / (d + ey)) * f;
-      sdM -= (eM / ey) * f;
+  let y = ya;
+  let dLeft = Math.abs(dphi(y));
+  // Narrowest panel: at most MAX_PANELS of them. It only binds where the peak is narrower than the resolution of y
+  // itself (parameters ~1e15 and beyond, where the log-likelihood has lost its precision anyway), so that such a
+  // point costs no more than an ordinary one.
+  const hMin = (yb - ya) / MAX_PANELS;
+  for (let guard = 0; y < yb && guard <= MAX_PANELS; guard++) {
+    let h = Math.min(yb - y, 2);
+    let dRight = Math.abs(dphi(y + h));
+    for (let k = 0; k < 3; k++) {
+      const hNew = Math.max(hMin, Math.min(h, 8 / Math.max(1e-300, dLeft, dRight)));
+      if (hNew === h) break;
+      h = hNew;
+      dRight = Math.abs(dphi(y + h));
     }
+    const half = 0.5 * h;
+    const mid = y + half;
+    let p0 = 0;
+    let pP = 0;
+    let pM = 0;
+    let pdP = 0;
+    let pdM = 0;
+    for (let i = 0; i < nn; i++) {
+      const yi = mid + half * nodes[i];
+      const ey = Math.exp(yi);
+      const lnU = Math.log(d + ey);
+      const f = weights[i] * Math.exp(a1 * yi - eP * lnU - off);
+      p0 += f;
+      pP -= lnU * f;
+      pM -= yi * f;
+      pdP -= (eP / (d + ey)) * f;
+      pdM -= (eM / ey) * f;
+    }
+    s0 += half * p0;
+    sP += half * pP;
+    sM += half * pM;
+    sdP += half * pdP;
+    sdM += half * pdM;
+    y = h < yb - y ? y + h : yb;
+    dLeft = dRight;
   }
-  s0 *= width * 0.5;
-  const k = (width * 0.5) / s0;
+  const k = 1 / s0;
   out[0] = off + Math.log(s0);
   out[1] = sP * k;
   out[2] = sM * k;
