@@ -249,7 +249,8 @@ export function bgBbLogLikelihood(params: BgBbParams, data: BgBbData): number {
  * @param options weights (override `data.weights`), penalizer, starting values
  * @returns the fitted model with standard errors
  * @throws LoyalError E_INPUT for invalid data, E_CONVERGENCE when the fit fails or its optimum is on the boundary
- * (a parameter beyond 1e8 or below 1e-8)
+ * (a parameter beyond 1e8 or below 1e-8, or a limit model with one transaction or dropout probability for everyone
+ * as likely as the fit)
  * @see lifetimes BetaGeoBetaBinomFitter.fit
  * @example fitBgBb(donations).params // ≈ { alpha: 1.204, beta: 0.750, gamma: 0.657, delta: 2.783 }
  */
@@ -273,11 +274,11 @@ export function fitBgBb(data: BgBbData, options: FitOptions = {}): FittedModel<B
     maxIterations: options.maxIterations,
     logLikelihood: (theta, g) => bgBbLogLikelihoodWithGradient(theta, d, g),
   });
-  const bad = boundaryProblems(res.params as BgBbParams);
+  const bad = boundaryProblems(res.params as BgBbParams, res.logLikelihood, pat, (options.penalizer ?? 0) > 0);
   if (bad.length > 0)
     throw new LoyalError(
       "E_CONVERGENCE",
-      `bg-bb: the data do not identify the model: the likelihood is largest on the boundary of the parameter space (${bad.join(", ")}); try --penalizer`,
+      `bg-bb: the data do not identify the model: the likelihood is largest on the boundary of the parameter space (${bad.join("; ")}); try --penalizer (it bounds parameters that run to ∞, not to 0) or more periods per customer`,
       undefined,
       { params: { ...res.params }, logLikelihood: res.logLikelihood },
     );
@@ -303,13 +304,67 @@ export function fitBgBb(data: BgBbData, options: FitOptions = {}): FittedModel<B
  */
 const INTERIOR = 1e8;
 
-function boundaryProblems(p: BgBbParams): string[] {
+/** Closeness of a limit model's log-likelihood to the fit's that counts as a ridge (see gamma-gamma.ts). */
+const RIDGE_TOLERANCE = 1e-4;
+
+/**
+ * Total log-likelihood of a limit model at the fitted parameters: with `homogeneous` "buy", α, β → ∞ at
+ * p = α/(α+β) (every customer transacts with the same p: the transaction part B(α+x, β+m)/B(α,β) becomes
+ * p^x (1−p)^m); with "die", γ, δ → ∞ at θ = γ/(γ+δ) (B(γ, δ+e)/B(γ,δ) becomes (1−θ)^e, B(γ+1, δ+e)/B(γ,δ) θ(1−θ)^e).
+ */
+function limitLogLikelihood(params: BgBbParams, pat: Patterns, homogeneous: "buy" | "die"): number {
+  const { alpha, beta, gamma, delta } = params;
+  const lbAB = betaln(alpha, beta);
+  const lbGD = betaln(gamma, delta);
+  const lnP = Math.log(alpha / (alpha + beta));
+  const lnQ = Math.log(beta / (alpha + beta));
+  const lnTheta = Math.log(gamma / (gamma + delta));
+  const lnSurvive = Math.log(delta / (gamma + delta));
+  const buy = (x: number, m: number) =>
+    homogeneous === "buy" ? x * lnP + m * lnQ : betaln(alpha + x, beta + m) - lbAB;
+  const die = (died: boolean, e: number) =>
+    homogeneous === "die" ? (died ? lnTheta : 0) + e * lnSurvive : betaln(died ? gamma + 1 : gamma, delta + e) - lbGD;
+  let total = 0;
+  for (let i = 0; i < pat.x.length; i++) {
+    const w = pat.w[i];
+    if (w === 0) continue;
+    const x = pat.x[i];
+    const tx = pat.tx[i];
+    const n = pat.n[i];
+    const logs = new Float64Array(n - tx + 1);
+    logs[0] = buy(x, n - x) + die(false, n);
+    for (let j = 1; j < logs.length; j++) logs[j] = buy(x, tx - x + j - 1) + die(true, tx + j - 1);
+    let max = Number.NEGATIVE_INFINITY;
+    for (const v of logs) if (v > max) max = v;
+    let sum = 0;
+    for (const v of logs) sum += Math.exp(v - max);
+    total += w * (max + Math.log(sum));
+  }
+  return total;
+}
+
+/**
+ * Why the optimum is on the boundary: a parameter beyond 1e±8, or (unpenalised fits) a limit model with a
+ * homogeneous transaction or death probability within 1e-4 of the fitted log-likelihood, so the data cannot tell
+ * the fitted α, β (or γ, δ) from infinity; the optimiser stops on such ridges wherever the gradient flattens
+ * (γ = 1.2e7..3.5e7 in the torture data).
+ */
+function boundaryProblems(p: BgBbParams, logLikelihood: number, pat: Patterns, penalized: boolean): string[] {
   const out: string[] = [];
   for (const k of BG_BB_PARAMS) {
     const v = p[k];
     if (v > INTERIOR) out.push(`${k} = ${v.toExponential(2)} → ∞`);
     else if (v < 1 / INTERIOR) out.push(`${k} = ${v.toExponential(2)} → 0`);
   }
+  if (out.length > 0 || penalized) return out;
+  if (limitLogLikelihood(p, pat, "buy") >= logLikelihood - RIDGE_TOLERANCE)
+    out.push(
+      `alpha = ${p.alpha.toExponential(2)}, beta = ${p.beta.toExponential(2)} on a ridge: one transaction probability for everyone is as likely`,
+    );
+  if (limitLogLikelihood(p, pat, "die") >= logLikelihood - RIDGE_TOLERANCE)
+    out.push(
+      `gamma = ${p.gamma.toExponential(2)}, delta = ${p.delta.toExponential(2)} on a ridge: one dropout probability for everyone is as likely`,
+    );
   return out;
 }
 

@@ -334,6 +334,7 @@ describe("BG/BB simulation", () => {
 });
 
 describe("BG/BB boundary optima and degenerate parameters", () => {
+  const BG_BB_PARAMS_LOCAL = ["alpha", "beta", "gamma", "delta"] as const;
   const three = (n: number, zeros: number): BgBbData => ({
     frequency: [0, 1, 2],
     recency: [0, 1, 2],
@@ -349,6 +350,20 @@ describe("BG/BB boundary optima and degenerate parameters", () => {
 
   test("0,0,18×178 | 1,1,18 | 2,2,18 runs to α = 5e-96, β = 2e-94, γ = 7e6: E_CONVERGENCE, not a converged fit", () => {
     assert.throws(() => fitBgBb(three(18, 178)), boundary);
+  });
+
+  test("one opportunity per customer identifies only E[p]·E[1 − θ]: E_CONVERGENCE (a limit model with one p for everyone is as likely)", () => {
+    const d = simulateBgBb(published, new Float64Array(2000).fill(1), createRng(5));
+    assert.throws(
+      () => fitBgBb(d),
+      (e: unknown) => boundary(e) && /one transaction probability for everyone is as likely/.test((e as Error).message),
+    );
+  });
+
+  test("5,000 simulated customers over 6 periods still fit (recovery within 20%)", () => {
+    const d = simulateBgBb(published, new Float64Array(5000).fill(6), createRng(6));
+    const fit = fitBgBb(d);
+    for (const k of BG_BB_PARAMS_LOCAL) assertClose(fit.params[k], published[k], { rel: 0.2 }, k);
   });
 
   test("P(alive, m=0) of (4,4,4) at β = 5.07e-10 is exactly 1 (was 1.00000087: β + n − x lost β's digits)", () => {
