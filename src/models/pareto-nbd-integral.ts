@@ -21,6 +21,8 @@
 
 /** Largest w summed as a series (at most ~130 terms); beyond it the quadrature takes over. */
 const W0 = 0.7;
+/** Number of terms over which the series' ratio is judged when w > W0 (see lnTail). */
+const SERIES_K = 150;
 
 function legendre(n: number): { x: Float64Array; w: Float64Array } {
   const x = new Float64Array(n);
@@ -68,7 +70,10 @@ export const GL8 = legendre(8);
 export function lnTail(eP: number, eM: number, P: number, m: number, tau: number, out: Float64Array): void {
   const d = P - m;
   const w = d / (P + tau);
-  if (w <= W0) {
+  // The series' term ratio (e_P+k)/(e_P+e_m+k)·w rises from about w·e_P/(e_P+e_m) towards w: with a large e_m
+  // (s or r + x large on the ridges) it is small for the first hundreds of terms, which are all that are needed,
+  // even where w is close to 1.
+  if (w <= W0 || (w < 1 - 1e-9 && (w * (eP + SERIES_K)) / (eP + eM + SERIES_K) <= W0)) {
     tailSeries(eP, eM, P, m, tau, out);
     return;
   }
@@ -128,6 +133,27 @@ const CUT = 50;
 /** Most panels one quadrature uses (see hMin). */
 const MAX_PANELS = 512;
 
+/** φ(y) = (1−e_m)y − e_P ln(d+e^y), the log-integrand of lnIntegralQuad (a1 = 1−e_m). Not a closure: hot. */
+function quadPhi(a1: number, eP: number, d: number, y: number): number {
+  return a1 * y - eP * Math.log(d + Math.exp(y));
+}
+
+/** φ'(y); it decreases in y (φ is concave), so |φ'| on a panel peaks at one of its ends. */
+function quadDphi(a1: number, eP: number, d: number, y: number): number {
+  const e = Math.exp(y);
+  return a1 - (eP * e) / (d + e);
+}
+
+/** Where φ crosses `cut` in [lo, hi], by bisection: φ rising on it (left cut) or falling (right cut). */
+function quadCut(a1: number, eP: number, d: number, cut: number, lo: number, hi: number, rising: boolean): number {
+  for (let k = 0; k < 200 && hi - lo > 1e-9 * (1 + Math.abs(lo)); k++) {
+    const mid = 0.5 * (lo + hi);
+    if (quadPhi(a1, eP, d, mid) > cut === rising) hi = mid;
+    else lo = mid;
+  }
+  return rising ? lo : hi;
+}
+
 /**
  * ln ∫_{τa}^{τb} g(τ) dτ (τa < τb) and its partials, by composite Gauss–Legendre in y = ln(m+τ), where the
  * integrand is exp(φ(y)), φ(y) = (1−e_m)y − e_P ln(P−m+e^y): concave in y, analytic in the strip |Im y| < π.
@@ -161,28 +187,14 @@ export function lnIntegralQuad(
   const a1 = 1 - eM;
   let ya = Math.log(m + ta);
   let yb = Math.log(m + tb);
-  const phi = (y: number) => a1 * y - eP * Math.log(d + Math.exp(y));
-  // φ' decreases in y (φ is concave), so |φ'| on a panel peaks at one of its ends.
-  const dphi = (y: number) => {
-    const e = Math.exp(y);
-    return a1 - (eP * e) / (d + e);
-  };
   // The maximum of φ on [ya, yb]: where φ' = 0, i.e. e^y/(d+e^y) = (1−e_m)/e_P.
   let yStar = ya;
   const qq = a1 / eP;
   if (d > 0 && qq > 0) yStar = qq >= 1 ? yb : Math.min(yb, Math.max(ya, Math.log((d * qq) / (1 - qq))));
-  const off = phi(yStar);
+  const off = quadPhi(a1, eP, d, yStar);
   const cut = off - CUT;
-  const bisect = (lo: number, hi: number, rising: boolean) => {
-    for (let k = 0; k < 200 && hi - lo > 1e-9 * (1 + Math.abs(lo)); k++) {
-      const mid = 0.5 * (lo + hi);
-      if (phi(mid) > cut === rising) hi = mid;
-      else lo = mid;
-    }
-    return rising ? lo : hi;
-  };
-  if (phi(ya) < cut) ya = bisect(ya, yStar, true);
-  if (phi(yb) < cut) yb = bisect(yStar, yb, false);
+  if (quadPhi(a1, eP, d, ya) < cut) ya = quadCut(a1, eP, d, cut, ya, yStar, true);
+  if (quadPhi(a1, eP, d, yb) < cut) yb = quadCut(a1, eP, d, cut, yStar, yb, false);
   let s0 = 0;
   let sP = 0;
   let sM = 0;
@@ -191,19 +203,19 @@ export function lnIntegralQuad(
   const { x: nodes, w: weights } = rule;
   const nn = nodes.length;
   let y = ya;
-  let dLeft = Math.abs(dphi(y));
+  let dLeft = Math.abs(quadDphi(a1, eP, d, y));
   // Narrowest panel: at most MAX_PANELS of them. It only binds where the peak is narrower than the resolution of y
   // itself (parameters ~1e15 and beyond, where the log-likelihood has lost its precision anyway), so that such a
   // point costs no more than an ordinary one.
   const hMin = (yb - ya) / MAX_PANELS;
   for (let guard = 0; y < yb && guard <= MAX_PANELS; guard++) {
     let h = Math.min(yb - y, 2);
-    let dRight = Math.abs(dphi(y + h));
+    let dRight = Math.abs(quadDphi(a1, eP, d, y + h));
     for (let k = 0; k < 3; k++) {
       const hNew = Math.max(hMin, Math.min(h, 8 / Math.max(1e-300, dLeft, dRight)));
       if (hNew === h) break;
       h = hNew;
-      dRight = Math.abs(dphi(y + h));
+      dRight = Math.abs(quadDphi(a1, eP, d, y + h));
     }
     const half = 0.5 * h;
     const mid = y + half;
