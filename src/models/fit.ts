@@ -104,7 +104,10 @@ export function maximizeLikelihood(problem: MleProblem): MleResult {
     const u0 = start.map((v) => Math.log(v));
     let r = bfgs(objective, u0, { gradientTolerance: GTOL, maxIterations: problem.maxIterations ?? 1000 });
     totalIterations += r.iterations;
-    if (!r.converged || !Number.isFinite(r.value)) {
+    // A BFGS run that stopped at the wall of the box is following a ridge out to the boundary: no fallback (the
+    // simplex would crawl along the wall for thousands of evaluations to the same conclusion).
+    const ranOut = box !== undefined && Number.isFinite(r.value) && beyond(r.x) > -BOUNDARY_MARGIN;
+    if (!ranOut && (!r.converged || !Number.isFinite(r.value))) {
       const nm = nelderMead(valueOnly, Number.isFinite(r.value) ? r.x : u0, { maxIterations: 20000 });
       totalIterations += nm.iterations;
       if (Number.isFinite(nm.value)) {

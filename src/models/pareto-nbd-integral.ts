@@ -148,7 +148,10 @@ function quadDphi(a1: number, eP: number, d: number, y: number): number {
 function quadCut(a1: number, eP: number, d: number, cut: number, lo: number, hi: number, rising: boolean): number {
   for (let k = 0; k < 200 && hi - lo > 1e-9 * (1 + Math.abs(lo)); k++) {
     const mid = 0.5 * (lo + hi);
-    if (quadPhi(a1, eP, d, mid) > cut === rising) hi = mid;
+    const v = quadPhi(a1, eP, d, mid);
+    // Anywhere within 2 of the cut will do: what is left out is below e^{-(CUT-2)} of the integral.
+    if (Math.abs(v - cut) < 2) return mid;
+    if (v > cut === rising) hi = mid;
     else lo = mid;
   }
   return rising ? lo : hi;

@@ -23,8 +23,8 @@ export interface ParetoNbdParams {
   [k: string]: number;
 }
 
-/** Half-width, in natural-log units, of the box the fit searches (1e±8 around its centre). */
-const LOG_BOX_RADIUS = 6 * Math.LN10;
+/** Half-width, in natural-log units, of the box the fit searches (1e±5 around its centre). */
+const LOG_BOX_RADIUS = 5 * Math.LN10;
 
 /** Purchase-rate shape r and scale α (λ ~ Gamma(r, α)); dropout-rate shape s and scale β (μ ~ Gamma(s, β)). */
 export const PARETO_NBD_PARAMS = ["r", "alpha", "s", "beta"] as const;
@@ -78,7 +78,7 @@ export function fitParetoNbd(data: RfmData, options: FitOptions = {}): FittedMod
     penalizer: options.penalizer,
     maxIterations: options.maxIterations,
     logLikelihood: (theta, g) => paretoNbdLogLikelihoodWithGradient(theta, d, g),
-    // Shapes within 1e±8 of 1 and scales within 1e±8 of the mean age: beyond, the fit is following one of the
+    // Shapes within 1e±5 of 1 and scales within 1e±5 of the mean age: beyond, the fit is following one of the
     // model's ridges (s, β → ∞: no heterogeneity in dropout; r, α → ∞: none in purchasing; s → 0) where the
     // likelihood is flat and loses its precision, and the data do not identify the model.
     logBox: { center: [1, meanT, 1, meanT], radius: LOG_BOX_RADIUS },
