@@ -101,7 +101,15 @@ export function maximizeLikelihood(problem: MleProblem): MleResult {
   let best: OptimizeResult | undefined;
   let totalIterations = 0;
   for (const start of problem.starts) {
-    const u0 = start.map((v) => Math.log(v));
+    // A start outside the box (a user's initialParams) is moved inside it, clear of the wall.
+    const u0 = start.map((v, i) =>
+      box
+        ? Math.min(
+            lnCenter[i] + box.radius - 2 * BOUNDARY_MARGIN,
+            Math.max(lnCenter[i] - box.radius + 2 * BOUNDARY_MARGIN, Math.log(v)),
+          )
+        : Math.log(v),
+    );
     let r = bfgs(objective, u0, { gradientTolerance: GTOL, maxIterations: problem.maxIterations ?? 1000 });
     totalIterations += r.iterations;
     // A BFGS run that stopped at the wall of the box is following a ridge out to the boundary: no fallback (the

@@ -79,6 +79,12 @@ describe("Pareto/NBD far out on the ridges", () => {
       assert.ok(ms < 5000, `took ${ms.toFixed(0)} ms`);
     });
 
+  it("initialParams outside the searched box are moved inside it (a fit, not 'no finite optimum')", () => {
+    const data = rfm(Array.from({ length: 60 }, (_, i) => [i % 6, i % 6 === 0 ? 0 : 5 + (i % 17), 25 + (i % 13)]));
+    const m = fitParetoNbd(data, { initialParams: { r: 1e9, alpha: 10, s: 1e-9, beta: 1e12 } });
+    assert.ok(m.convergence.converged && Object.values(m.params).every((v) => Number.isFinite(v) && v > 0));
+  });
+
   it("a fit that runs out along a ridge names the parameter going to 0 or infinity", () => {
     // One customer with 10,000 purchases: nothing identifies the heterogeneity of either rate.
     assert.throws(
