@@ -6,7 +6,12 @@ cd "$(dirname "$0")/.."
 
 if [ ! -x node_modules/.bin/tsx ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "== installing npm dependencies (npm ci)"
-  npm ci --no-audit --no-fund
+  # npm 11 here refuses this lock file in `npm ci` (it wants entries for Biome's optional binaries of other
+  # platforms, which this registry setup never writes); `npm install` installs exactly the locked versions.
+  if ! npm ci --no-audit --no-fund; then
+    echo "== npm ci refused the lock file; installing the locked versions with npm install"
+    npm install --no-audit --no-fund
+  fi
 fi
 
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
