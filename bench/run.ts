@@ -12,7 +12,9 @@ const benches: Record<string, string> = {
 };
 
 const only = process.argv.slice(2);
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+);
 for (const [name, file] of Object.entries(benches)) {
   if (only.length && !only.includes(name)) continue;
   let mod: { run?: () => Promise<unknown> };

@@ -53,7 +53,7 @@ function prepare(data: SpendData): PreparedSpend {
   const { frequency, monetary, weights } = data;
   const n = frequency.length;
   let cnt = 0;
-  for (let i = 0; i < n; i++) if (frequency[i] > 0 && monetary[i] > 0 && (!weights || weights[i] !== 0)) cnt++;
+  for (let i = 0; i < n; i++) if (frequency[i] > 0 && monetary[i] > 0 && weights?.[i] !== 0) cnt++;
   const x = new Float64Array(cnt);
   const z = new Float64Array(cnt);
   const w = weights ? new Float64Array(cnt) : undefined;

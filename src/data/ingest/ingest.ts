@@ -213,14 +213,16 @@ async function ingest(
       );
     }
   }
-  const counts = await unordered(conn, () => cleanStaged(conn, STAGE_VIEW, {
-    hasAmount: maps.some((m) => m.amount !== undefined),
-    hasOrder: dupKeys,
-    currencyColumn: maps.find((m) => m.currency !== undefined)?.currency,
-    excludeStatus: options.excludeStatus ?? [],
-    excludeCustomers: options.excludeCustomers ?? [],
-    purchasesShaped: shaped,
-  }));
+  const counts = await unordered(conn, () =>
+    cleanStaged(conn, STAGE_VIEW, {
+      hasAmount: maps.some((m) => m.amount !== undefined),
+      hasOrder: dupKeys,
+      currencyColumn: maps.find((m) => m.currency !== undefined)?.currency,
+      excludeStatus: options.excludeStatus ?? [],
+      excludeCustomers: options.excludeCustomers ?? [],
+      purchasesShaped: shaped,
+    }),
+  );
   const m = maps[0];
   const report: IngestionReport = {
     ...counts,
