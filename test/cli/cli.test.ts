@@ -4,23 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fitResult } from "../../src/cli/commands/fit.ts";
-import type { CliIo } from "../../src/cli/context.ts";
 import { runCli } from "../../src/cli/run-cli.ts";
 import { readSummaryCsv } from "../../src/data/summary-io.ts";
 import { fitSummary } from "../../src/models/fit-summary.ts";
+import { io } from "../helpers/cli-io.ts";
 import { reference, root } from "../helpers/datasets.ts";
 import { assertClose } from "../helpers/tolerance.ts";
-
-function io(): CliIo & { out: string; err: string } {
-  const o = {
-    out: "",
-    err: "",
-    isTTY: false,
-    stdout: (s: string) => (o.out += s),
-    stderr: (s: string) => (o.err += s),
-  };
-  return o;
-}
 
 const dir = mkdtempSync(join(tmpdir(), "loyal-cli-"));
 const sample = join(root, "datasets/CDNOW_sample.txt");

@@ -4,23 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import pg from "pg";
-import type { CliIo } from "../../src/cli/context.ts";
 import { runCli } from "../../src/cli/run-cli.ts";
 import { openDuckDb } from "../../src/data/duckdb.ts";
 import { readSummaryCsv } from "../../src/data/summary-io.ts";
+import { io } from "../helpers/cli-io.ts";
 import { root } from "../helpers/datasets.ts";
 import { startPostgres, type TestPostgres } from "../helpers/postgres.ts";
-
-function io(): CliIo & { out: string; err: string } {
-  const o = {
-    out: "",
-    err: "",
-    isTTY: false,
-    stdout: (s: string) => (o.out += s),
-    stderr: (s: string) => (o.err += s),
-  };
-  return o;
-}
 
 const dir = mkdtempSync(join(tmpdir(), "loyal-sql-"));
 const sample = join(root, "datasets/CDNOW_sample.txt");

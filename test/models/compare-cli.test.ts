@@ -3,22 +3,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import type { CliIo } from "../../src/cli/context.ts";
 import { runCli } from "../../src/cli/run-cli.ts";
 import { purchaseModelNames } from "../../src/models/registry.ts";
+import { io } from "../helpers/cli-io.ts";
 import { root } from "../helpers/datasets.ts";
 import { assertClose } from "../helpers/tolerance.ts";
-
-function io(): CliIo & { out: string; err: string } {
-  const o = {
-    out: "",
-    err: "",
-    isTTY: false,
-    stdout: (s: string) => (o.out += s),
-    stderr: (s: string) => (o.err += s),
-  };
-  return o;
-}
 
 const dir = mkdtempSync(join(tmpdir(), "loyal-compare-"));
 const cdnow = join(root, "datasets/cdnow_customers_summary.csv");

@@ -3,20 +3,9 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import type { CliIo } from "../../src/cli/context.ts";
 import { runCli } from "../../src/cli/run-cli.ts";
+import { io } from "../helpers/cli-io.ts";
 import { root } from "../helpers/datasets.ts";
-
-function io(): CliIo & { out: string; err: string } {
-  const o = {
-    out: "",
-    err: "",
-    isTTY: false,
-    stdout: (s: string) => (o.out += s),
-    stderr: (s: string) => (o.err += s),
-  };
-  return o;
-}
 
 const dir = mkdtempSync(join(tmpdir(), "loyal-intervals-"));
 const data = join(root, "datasets/cdnow_customers_summary_with_transactions.csv");
