@@ -4,7 +4,7 @@
  * (score-range.ts); the parts are then joined in order. Parquet input is first streamed to CSV by DuckDB, and
  * Parquet output converted from the CSV by DuckDB. Memory is bounded by the block and chunk sizes, not by the file.
  */
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream, writeFileSync } from "node:fs";
 import { mkdtemp, open, rm, stat } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -238,13 +238,26 @@ export async function scoreSummaryFile(
     const ranges = await splitRanges(csvIn, layout.dataStart, size, Math.max(1, nWorkers));
     const progress = new Array(ranges.length).fill(0);
     const report = () => options.onProgress?.(progress.reduce((a, b) => a + b, 0));
+    // The first range writes straight into the output after its header; the others into part files appended after.
+    const csvOut = output.toLowerCase().endsWith(".parquet") ? join(tmp, "scores.csv") : output;
+    try {
+      writeFileSync(
+        csvOut,
+        withSpend
+          ? "customer_id,expected_purchases,p_alive,expected_spend,clv\n"
+          : "customer_id,expected_purchases,p_alive\n",
+      );
+    } catch (e) {
+      throw new LoyalError("E_IO", `cannot write: ${(e as Error).message}`, { file: output });
+    }
     const tasks: RangeTask[] = ranges.map(([start, end], k) => ({
       job,
       file: csvIn,
       start,
       end,
       positions: layout.positions,
-      outPath: join(tmp, `part-${k}.csv`),
+      outPath: k === 0 ? csvOut : join(tmp, `part-${k}.csv`),
+      append: k === 0,
       blockSize: options.blockSize,
     }));
     let results: RangeResult[];
@@ -277,14 +290,8 @@ export async function scoreSummaryFile(
       }
       throw e;
     }
-    const csvOut = output.toLowerCase().endsWith(".parquet") ? join(tmp, "scores.csv") : output;
-    const out = createWriteStream(csvOut);
-    out.write(
-      withSpend
-        ? "customer_id,expected_purchases,p_alive,expected_spend,clv\n"
-        : "customer_id,expected_purchases,p_alive\n",
-    );
-    for (const t of tasks) await pipeline(createReadStream(t.outPath), out, { end: false });
+    const out = createWriteStream(csvOut, { flags: "a" });
+    for (const t of tasks.slice(1)) await pipeline(createReadStream(t.outPath), out, { end: false });
     out.end();
     await new Promise<void>((resolve, reject) => {
       out.on("finish", resolve);

@@ -19,6 +19,8 @@ export interface RangeTask {
   /** Column positions in each line: id, frequency, recency, T, monetary (−1 when absent). */
   positions: { id: number; frequency: number; recency: number; T: number; monetary: number };
   outPath: string;
+  /** Append to `outPath` instead of replacing it. */
+  append?: boolean;
   /** Bytes read per block (default 8 MiB). */
   blockSize?: number;
 }
@@ -83,7 +85,7 @@ export function scoreRange(task: RangeTask, onBlock?: (rows: number) => void): R
   const withSpend = job.spendModel !== undefined;
   const blockSize = task.blockSize ?? 8 << 20;
   const fd = openSync(task.file, "r");
-  const out = openSync(task.outPath, "w");
+  const out = openSync(task.outPath, task.append ? "a" : "w");
   let block = Buffer.alloc(blockSize);
   // Per-line columns of the current block (a block of B bytes has at most B/8 lines).
   let cap = blockSize >> 3;
