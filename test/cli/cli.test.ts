@@ -205,3 +205,55 @@ describe("loyal demo", () => {
     assert.ok(res.facts.totalClv > 0);
   });
 });
+
+describe("loyal predict --stream", () => {
+  it("gives the same totals as the in-memory path and refuses to run without -o", async () => {
+    const published = join(root, "datasets/cdnow_customers_summary_with_transactions.csv");
+    const a = io();
+    assert.equal(await runCli(["fit", published, "--model", "bg-nbd", "-o", join(dir, "sbg.json")], a), 0, a.err);
+    assert.equal(await runCli(["fit", published, "--model", "gamma-gamma", "-o", join(dir, "sgg.json")], io()), 0);
+    const mem = io();
+    assert.equal(
+      await runCli(
+        [
+          "predict",
+          join(dir, "sbg.json"),
+          published,
+          "--spend-model",
+          join(dir, "sgg.json"),
+          "-o",
+          join(dir, "m.csv"),
+          "--json",
+        ],
+        mem,
+      ),
+      0,
+      mem.err,
+    );
+    const st = io();
+    assert.equal(
+      await runCli(
+        [
+          "predict",
+          join(dir, "sbg.json"),
+          published,
+          "--spend-model",
+          join(dir, "sgg.json"),
+          "--stream",
+          "-o",
+          join(dir, "st.csv"),
+          "--json",
+        ],
+        st,
+      ),
+      0,
+      st.err,
+    );
+    const m = JSON.parse(mem.out).totals;
+    const s = JSON.parse(st.out).totals;
+    assert.equal(s.customers, 2357);
+    assertClose(s.expectedPurchases, m.expectedPurchases, { rel: 1e-9 }, "expected purchases");
+    assertClose(s.clv, m.clv, { rel: 1e-9 }, "CLV");
+    assert.equal(await runCli(["predict", join(dir, "sbg.json"), published, "--stream"], io()), 2);
+  });
+});

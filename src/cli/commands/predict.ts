@@ -8,6 +8,7 @@ import { readSummaryCsv } from "../../data/summary-io.ts";
 import { writeTable } from "../../data/write-table.ts";
 import { LoyalError } from "../../errors.ts";
 import { type CustomerScores, type ScoreOptions, scoreCustomers } from "../../insights/clv.ts";
+import { scoreSummaryFile } from "../../insights/score-file.ts";
 import {
   type BgBbParams,
   bgBbDiscountedExpectedResidualTransactions,
@@ -238,6 +239,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--level <p>", "--intervals: central coverage of the interval", "0.9")
     .option("--seed <s>", "--intervals: seed of the draws", "1")
     .option("-o, --output <file>", "scores output (.csv or .parquet)")
+    .option(
+      "--stream",
+      "score a summary file of any size in bounded memory on every core (needs -o; numbers to 9 decimals)",
+    )
     .option("--json", "print totals (and, without -o, every customer's scores) as one JSON object")
     .action(
       async (
@@ -255,6 +260,7 @@ export function register(program: Command, ctx: CliContext): void {
           seed: string;
           output?: string;
           json?: boolean;
+          stream?: boolean;
         },
       ) => {
         const progress = createProgress(ctx.io);
@@ -299,6 +305,34 @@ export function register(program: Command, ctx: CliContext): void {
           return;
         }
         if (!summaryFile) throw new LoyalError("E_USAGE", `${model.model} predictions need a summary CSV`);
+        if (flags.stream) {
+          if (!flags.output)
+            throw new LoyalError("E_USAGE", "--stream writes to a file: give -o scores.csv (or .parquet)");
+          if (flags.intervals) throw new LoyalError("E_USAGE", "--stream and --intervals do not combine");
+          const spend = flags.spendModel ? await loadModel(flags.spendModel) : undefined;
+          progress.step(`scoring ${summaryFile} in bounded memory on every core`);
+          const r = await scoreSummaryFile(summaryFile, flags.output, {
+            model,
+            spendModel: spend,
+            horizon: parsePositive("--horizon", flags.horizon ?? "52", true),
+            months: parsePositive("--months", flags.months, true),
+            discount: Number(flags.discount ?? "0.01"),
+            daysPerMonth: parsePositive("--days-per-month", flags.daysPerMonth),
+          });
+          progress.done();
+          const totals = { customers: r.rows, expectedPurchases: r.totalExpectedPurchases, clv: r.totalClv };
+          if (flags.json)
+            printJson(ctx.io, {
+              meta: { model: model.model, unit: model.unit, stream: true, workers: r.workers },
+              totals,
+              output: flags.output,
+            });
+          else
+            ctx.io.stdout(
+              `${r.rows} customers scored: ${r.totalExpectedPurchases.toFixed(1)} expected purchases${r.totalClv !== null ? `, total CLV ${r.totalClv.toFixed(2)}` : ""}; written to ${flags.output}\n`,
+            );
+          return;
+        }
         const spendModel = flags.spendModel ? await loadModel(flags.spendModel) : undefined;
         progress.step(`reading ${summaryFile}`);
         const summary = await readSummaryCsv(summaryFile, { unit: model.unit });
