@@ -5,6 +5,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { closeDuckDb } from "../data/duckdb.ts";
 import type { IngestionReport } from "../data/ingest/index.ts";
+import { copyNumbers, copyStrings } from "../data/read-columns.ts";
 import { loadPurchases, type SummarizeFileOptions, summarizeLoaded } from "../data/summarize-file.ts";
 import type { CustomerSummary } from "../data/summary.ts";
 import { isoToDay } from "../data/summary-sql.ts";
@@ -48,15 +49,9 @@ export async function readPurchasesTable(conn: DuckDBConnection, upToDay?: numbe
   const amount = new Float64Array(n);
   let o = 0;
   for (const c of chunks) {
-    const ids = c.getColumnVector(0);
-    const days = c.getColumnVector(1);
-    const amounts = c.getColumnVector(2);
-    for (let i = 0; i < c.rowCount; i++) {
-      customerId[o + i] = String(ids.getItem(i));
-      day[o + i] = Number(days.getItem(i));
-      const a = amounts.getItem(i);
-      amount[o + i] = a === null || a === undefined ? Number.NaN : Number(a);
-    }
+    copyStrings(c.getColumnVector(0), customerId, o, c.rowCount, "null");
+    copyNumbers(c.getColumnVector(1), day, o, c.rowCount, 0);
+    copyNumbers(c.getColumnVector(2), amount, o, c.rowCount, Number.NaN);
     o += c.rowCount;
   }
   return { customerId, day, amount };
