@@ -4,14 +4,18 @@
  * Each run is a fresh process (so one run's memory does not count in the next's peak); the figures are the best and
  * the median of BENCH_RUNS runs (default 3), with the CPU time of the process and the load average around each run:
  * on a shared machine the load says how much of it the run had.
- * Run: npm run bench -- ingest   (BENCH_ROWS to change the size; BENCH_FORMAT=csv or parquet for one format)
+ * Two layouts of the same draws: "orders" (order_id, customer_id, date, amount, status: line items merged per order,
+ * duplicated export lines dropped, cancelled rows excluded, refunds netted) and "plain" (customer_id, date, amount:
+ * the one-row-per-transaction input that lifetimes and the other peers summarise).
+ * Run: npm run bench -- ingest   (BENCH_ROWS to change the size; BENCH_FORMAT=csv or parquet, BENCH_LAYOUT=orders or
+ * plain for one of each)
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { loadavg } from "node:os";
 import { closeDuckDb, openDuckDb } from "../src/data/duckdb.ts";
 import { summarizeFile } from "../src/data/summarize-file.ts";
-import { writeTransactions } from "./transactions.ts";
+import { type TransactionLayout, writeTransactions } from "./transactions.ts";
 import { mb, median } from "./util.ts";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 10_000_000);
@@ -28,7 +32,7 @@ interface RunResult {
 }
 
 /** One timed run in this process (the child's side). */
-async function once(file: string): Promise<RunResult> {
+async function once(file: string, layout: TransactionLayout): Promise<RunResult> {
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
@@ -40,9 +44,7 @@ async function once(file: string): Promise<RunResult> {
     customer: "customer_id",
     date: "date",
     amount: "amount",
-    order: "order_id",
-    status: "status",
-    excludeStatus: ["cancelled"],
+    ...(layout === "orders" && { order: "order_id", status: "status", excludeStatus: ["cancelled"] }),
     end: "2024-03-31",
     holdoutEnd: "2024-07-01",
     unit: "week",
@@ -66,48 +68,58 @@ async function once(file: string): Promise<RunResult> {
 
 export async function run(): Promise<void> {
   mkdirSync(DIR, { recursive: true });
-  const csv = `${DIR}/transactions-${ROWS}.csv`;
-  const parquet = `${DIR}/transactions-${ROWS}.parquet`;
-  if (!existsSync(csv)) {
-    const t0 = performance.now();
-    writeTransactions(csv, ROWS);
-    console.log(`wrote ${csv} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  }
-  if (!existsSync(parquet)) {
-    const conn = await openDuckDb();
-    await conn.run(
-      `COPY (SELECT * FROM read_csv('${csv}', header = true, delim = ',', all_varchar = true, ignore_errors = true)) TO '${parquet}' (FORMAT parquet)`,
-    );
-    closeDuckDb(conn);
-  }
-  const formats = [
-    ["CSV", csv],
-    ["Parquet", parquet],
-  ].filter(([label]) => !process.env.BENCH_FORMAT || label.toLowerCase() === process.env.BENCH_FORMAT.toLowerCase());
-  for (const [label, file] of formats) {
-    const results: RunResult[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const out = execFileSync(process.execPath, [...process.execArgv, import.meta.filename], {
-        env: { ...process.env, BENCH_CHILD: file },
-        encoding: "utf8",
-        maxBuffer: 1 << 20,
-      });
-      const r = JSON.parse(out.trim().split("\n").pop()!) as RunResult;
-      results.push(r);
+  const layouts = (["orders", "plain"] as const).filter(
+    (l) => !process.env.BENCH_LAYOUT || l === process.env.BENCH_LAYOUT,
+  );
+  for (const layout of layouts) {
+    const base = `${DIR}/transactions-${layout === "plain" ? "plain-" : ""}${ROWS}`;
+    const csv = `${base}.csv`;
+    const parquet = `${base}.parquet`;
+    if (!existsSync(csv)) {
+      const t0 = performance.now();
+      writeTransactions(csv, ROWS, 7, layout);
+      console.log(`wrote ${csv} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    }
+    if (!existsSync(parquet)) {
+      const conn = await openDuckDb();
+      await conn.run(
+        `COPY (SELECT * FROM read_csv('${csv}', header = true, delim = ',', all_varchar = true, ignore_errors = true)) TO '${parquet}' (FORMAT parquet)`,
+      );
+      closeDuckDb(conn);
+    }
+    const formats = [
+      ["CSV", csv],
+      ["Parquet", parquet],
+    ].filter(([label]) => !process.env.BENCH_FORMAT || label.toLowerCase() === process.env.BENCH_FORMAT.toLowerCase());
+    for (const [label, file] of formats) {
+      const results: RunResult[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const out = execFileSync(process.execPath, [...process.execArgv, import.meta.filename], {
+          env: { ...process.env, BENCH_CHILD: file, BENCH_CHILD_LAYOUT: layout },
+          encoding: "utf8",
+          maxBuffer: 1 << 20,
+        });
+        const r = JSON.parse(out.trim().split("\n").pop()!) as RunResult;
+        results.push(r);
+        console.log(
+          `${layout} ${label} run ${i + 1}: ${r.seconds.toFixed(2)} s (CPU ${r.cpuSeconds.toFixed(1)} s), peak RSS ${mb(r.peakRss)}, load ${r.loadBefore.toFixed(2)} -> ${r.loadAfter.toFixed(2)}`,
+        );
+      }
+      const secs = results.map((r) => r.seconds);
+      const best = results[secs.indexOf(Math.min(...secs))];
       console.log(
-        `${label} run ${i + 1}: ${r.seconds.toFixed(2)} s (CPU ${r.cpuSeconds.toFixed(1)} s), peak RSS ${mb(r.peakRss)}, load ${r.loadBefore.toFixed(2)} -> ${r.loadAfter.toFixed(2)}`,
+        `${layout} ${label}: best ${best.seconds.toFixed(2)} s (load ${best.loadBefore.toFixed(2)}), median ${median(secs).toFixed(2)} s of ${RUNS}; peak RSS max ${mb(Math.max(...results.map((r) => r.peakRss)))}; ${best.line}`,
       );
     }
-    const secs = results.map((r) => r.seconds);
-    const best = results[secs.indexOf(Math.min(...secs))];
-    console.log(
-      `${label}: best ${best.seconds.toFixed(2)} s (load ${best.loadBefore.toFixed(2)}), median ${median(secs).toFixed(2)} s of ${RUNS}; peak RSS max ${mb(Math.max(...results.map((r) => r.peakRss)))}; ${best.line}`,
-    );
   }
 }
 
 if (process.env.BENCH_CHILD) {
-  console.log(JSON.stringify(await once(process.env.BENCH_CHILD)));
+  console.log(
+    JSON.stringify(
+      await once(process.env.BENCH_CHILD, (process.env.BENCH_CHILD_LAYOUT ?? "orders") as TransactionLayout),
+    ),
+  );
 } else if (import.meta.url === `file://${process.argv[1]}`) {
   await run();
 }

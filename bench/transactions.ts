@@ -3,7 +3,9 @@
  * months, BG/NBD-like repeat purchasing over 18 months, orders with 1–3 line items (same order id), about 2% refund
  * rows (negative amounts on an earlier order), and about 1% bad rows (unparseable date, missing customer id,
  * non-numeric amount, broken line).
- * Columns: order_id,customer_id,date,amount,status
+ * Columns: order_id,customer_id,date,amount,status; or, with the "plain" layout (the input lifetimes and the other
+ * peers take: one row per transaction, no order id or status), customer_id,date,amount from the same draws, where a
+ * refund row is netted into its customer's purchases of its day.
  */
 import { closeSync, openSync, writeSync } from "node:fs";
 import { ByteWriter } from "../src/insights/fast-number.ts";
@@ -16,16 +18,23 @@ function iso(day: number): string {
   return new Date(day * 86400000).toISOString().slice(0, 10);
 }
 
+/** Which columns the generated log has. */
+export type TransactionLayout = "orders" | "plain";
+
 /**
  * Writes about `rows` transaction rows to `path`.
  * @returns the number of rows written (header excluded)
  */
-export function writeTransactions(path: string, rows: number, seed = 7): number {
+export function writeTransactions(path: string, rows: number, seed = 7, layout: TransactionLayout = "orders"): number {
+  const plain = layout === "plain";
+  // the order id (dropped in the plain layout) and the status (likewise)
+  const order_ = (o: number) => (plain ? "" : `${o},`);
+  const status_ = (s: string) => (plain ? "\n" : `,${s}\n`);
   const rng = createRng(seed);
   const fd = openSync(path, "w");
   const w = new ByteWriter(16 << 20);
   const dates = Array.from({ length: DAYS + 1 }, (_, d) => iso(START + d));
-  w.str("order_id,customer_id,date,amount,status\n");
+  w.str(plain ? "customer_id,date,amount\n" : "order_id,customer_id,date,amount,status\n");
   let written = 0;
   let order = 0;
   let customer = 0;
@@ -54,22 +63,22 @@ export function writeTransactions(path: string, rows: number, seed = 7): number 
         const amount = Math.round(rng.gamma(2, 0.08) * 100) / 100 + 0.99;
         orderAmount += amount;
         const bad = rng.uniform();
-        if (bad < 0.0025) w.str(`${order},${customer},not-a-date,${amount},paid\n`);
-        else if (bad < 0.005) w.str(`${order},,${dates[day]},${amount},paid\n`);
-        else if (bad < 0.0075) w.str(`${order},${customer},${dates[day]},12,3O,paid\n`);
-        else if (bad < 0.01) w.str(`${order},${customer},${dates[day]},n/a,paid\n`);
+        if (bad < 0.0025) w.str(`${order_(order)}${customer},not-a-date,${amount}${status_("paid")}`);
+        else if (bad < 0.005) w.str(`${order_(order)},${dates[day]},${amount}${status_("paid")}`);
+        else if (bad < 0.0075) w.str(`${order_(order)}${customer},${dates[day]},12,3O${status_("paid")}`);
+        else if (bad < 0.01) w.str(`${order_(order)}${customer},${dates[day]},n/a${status_("paid")}`);
         else {
-          w.str(`${order},${customer},${dates[day]},`);
+          w.str(`${order_(order)}${customer},${dates[day]},`);
           w.fixed(amount, 2);
-          w.str(rng.uniform() < 0.01 ? ",cancelled\n" : ",paid\n");
+          w.str(status_(rng.uniform() < 0.01 ? "cancelled" : "paid"));
         }
         written++;
       }
       if (prevOrder > 0 && rng.uniform() < 0.02 && written < rows) {
         // refund (part of) the previous order
-        w.str(`${prevOrder},${customer},${dates[day]},-`);
+        w.str(`${order_(prevOrder)}${customer},${dates[day]},-`);
         w.fixed(Math.round(prevAmount * (rng.uniform() < 0.5 ? 1 : 0.5) * 100) / 100, 2);
-        w.str(",refunded\n");
+        w.str(status_("refunded"));
         written++;
       }
       prevOrder = order;

@@ -41,11 +41,11 @@ export function dayToIso(day: number): string {
 export async function loadPurchases(
   source: string | string[],
   options: IngestOptions,
-): Promise<{ conn: DuckDBConnection; ingestion: IngestionReport }> {
+): Promise<{ conn: DuckDBConnection; ingestion: IngestionReport; perDay: boolean }> {
   const conn = await openDuckDb();
   try {
-    const { report } = await ingestTransactions(conn, source, options);
-    return { conn, ingestion: report };
+    const { report, perDay } = await ingestTransactions(conn, source, options);
+    return { conn, ingestion: report, perDay };
   } catch (e) {
     closeDuckDb(conn);
     throw e;
@@ -58,7 +58,7 @@ export async function loadPurchases(
  */
 export async function summarizeLoaded(
   conn: DuckDBConnection,
-  options: { end?: string; holdoutEnd?: string; unit: TimeUnit },
+  options: { end?: string; holdoutEnd?: string; unit: TimeUnit; oneRowPerDay?: boolean },
 ) {
   let end = options.end;
   if (!end) {
@@ -71,7 +71,12 @@ export async function summarizeLoaded(
   } else {
     isoToDay(end, "--end");
   }
-  const r = await summarizeTable(conn, { end, holdoutEnd: options.holdoutEnd, unit: options.unit });
+  const r = await summarizeTable(conn, {
+    end,
+    holdoutEnd: options.holdoutEnd,
+    unit: options.unit,
+    oneRowPerDay: options.oneRowPerDay,
+  });
   if (r.summary.ids.length === 0)
     throw new LoyalError("E_INPUT", `no customer has a purchase on or before the end ${end}`);
   return { ...r, end };
@@ -91,9 +96,9 @@ export async function summarizeFile(
   source: string | string[],
   options: SummarizeFileOptions,
 ): Promise<SummarizeFileResult> {
-  const { conn, ingestion } = await loadPurchases(source, options);
+  const { conn, ingestion, perDay } = await loadPurchases(source, { ...options, forSummary: true });
   try {
-    const r = await summarizeLoaded(conn, options);
+    const r = await summarizeLoaded(conn, { ...options, oneRowPerDay: perDay });
     return {
       summary: r.summary,
       ingestion,

@@ -18,6 +18,8 @@ export interface SummarizeTableOptions {
   /** Holdout end, YYYY-MM-DD, included: the holdout period is (end, holdoutEnd]. */
   holdoutEnd?: string;
   unit: TimeUnit;
+  /** The table has at most one row per customer and day (see SummarySqlOptions.oneRowPerDay). */
+  oneRowPerDay?: boolean;
 }
 
 /** A summary with the count of customers it had to leave out. */
@@ -119,6 +121,7 @@ export async function summarizeTable(conn: DuckDBConnection, options: SummarizeT
     end: options.end,
     holdoutEnd: options.holdoutEnd,
     unit: options.unit,
+    oneRowPerDay: options.oneRowPerDay,
   };
   const columns = await readSummaryColumns(conn, summaryWithCountsSql(sqlOptions));
   const seen = columns.customers_seen as Float64Array;

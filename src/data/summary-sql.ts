@@ -36,6 +36,11 @@ export interface SummarySqlOptions {
   /** Holdout end (YYYY-MM-DD), included; the holdout period is (end, holdoutEnd]. */
   holdoutEnd?: string;
   unit: TimeUnit;
+  /**
+   * The table already has at most one row per customer and day (as ingestion's per-day purchases do): the rows are
+   * the purchase days as they are, without grouping them again.
+   */
+  oneRowPerDay?: boolean;
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -154,13 +159,14 @@ function summaryBody(o: SummarySqlOptions, counted = false): string {
   if (counted) out.push(`(SELECT CAST(COUNT(*) AS ${p.dbl}) FROM customers) AS customers_seen`);
   // Amounts are summed as DECIMAL(18, 6): exact, so the result does not depend on the order rows are added in
   // (threads) nor on the dialect; only the final means are doubles.
-  const amountSel = hasAmount ? `, SUM(CAST(${sqlIdent(o.amount!)} AS DECIMAL(18, 6))) AS amount` : "";
+  const amountCast = hasAmount ? `CAST(${sqlIdent(o.amount!)} AS DECIMAL(18, 6))` : "";
+  const amountSel = hasAmount ? `, ${o.oneRowPerDay ? amountCast : `SUM(${amountCast})`} AS amount` : "";
   return [
     "WITH purchase_days AS (",
     `  SELECT CAST(${cust} AS ${text}) AS customer_id, ${p.day} AS day${amountSel}`,
     `  FROM ${tableRef(o.table)}`,
     `  WHERE ${cust} IS NOT NULL AND ${counted ? `${p.day} IS NOT NULL` : `${p.day} <= ${p.horizonLit}`}`,
-    "  GROUP BY 1, 2",
+    o.oneRowPerDay ? "" : "  GROUP BY 1, 2",
     `), customers AS ${counted ? "MATERIALIZED " : ""}(`,
     `  SELECT customer_id, ${aggs.join(", ")}`,
     "  FROM purchase_days",

@@ -65,7 +65,7 @@ export async function readPurchasesTable(conn: DuckDBConnection, upToDay?: numbe
  * @throws LoyalError as the data layer and the fits do
  */
 export async function loadInsightInput(source: string | string[], options: InsightInputOptions): Promise<InsightInput> {
-  const { conn, ingestion } = await loadPurchases(source, options);
+  const { conn, ingestion } = await loadPurchases(source, { ...options, forSummary: false });
   try {
     const r = await summarizeLoaded(conn, options);
     const endDay = isoToDay(r.end, "end");

@@ -26,6 +26,8 @@ export interface CleanCounts {
   rowsDuplicate: number;
   rowsRefunded: number;
   byReason: Record<string, number>;
+  /** True when `purchases` was built with one row per customer and day (see CleanOptions.perDay). */
+  perDay?: boolean;
 }
 
 /** What cleaning needs to know. */
@@ -41,6 +43,12 @@ export interface CleanOptions {
    * cleaning it is renamed to `purchases` instead of copied.
    */
   purchasesShaped?: string;
+  /**
+   * Only a per-customer summary will be made: without an order column, build `purchases` with one row per customer
+   * and purchase day (amount DECIMAL(18, 6), exactly what the summary would add up for that day) in the one
+   * aggregation that nets refunds, instead of one row per purchase. Same counts, same summary, one pass less.
+   */
+  perDay?: boolean;
 }
 
 const num = (v: unknown) => Number(v ?? 0);
@@ -124,6 +132,38 @@ export async function cleanStaged(conn: DuckDBConnection, stage: string, o: Clea
       );
     }
     counts.rowsUsed = usable;
+    return counts;
+  }
+
+  if (!o.hasOrder && o.perDay) {
+    // one aggregate per customer and day: a day with a refund is netted into one purchase (none when the net is
+    // <= 0); the rows of any other day stay purchases of their own, which the summary adds up per day anyway (the
+    // day's amount is the exact DECIMAL sum the summary would make)
+    await run(
+      conn,
+      `create or replace table purchases as
+        select customer as customer_id, day, count(*) as n, coalesce(min(amount) < 0, false) as has_neg,
+          sum(amount::decimal(18, 6)) as amount
+        from ${stage} where ${usableCond} group by customer, day`,
+    );
+    const c = (
+      await run(
+        conn,
+        `select coalesce(sum(case when not has_neg then n when amount > 0 then 1 else 0 end), 0)::bigint as used,
+          coalesce(sum(n - 1) filter (where has_neg and amount > 0), 0)::bigint as merged,
+          coalesce(sum(n) filter (where has_neg and amount <= 0), 0)::bigint as refunded
+        from purchases`,
+      )
+    ).getRowObjectsJson()[0];
+    await run(
+      conn,
+      `delete from purchases where has_neg and amount <= 0;
+       alter table purchases drop column n; alter table purchases drop column has_neg;`,
+    );
+    counts.rowsUsed = num(c.used);
+    counts.rowsMerged = num(c.merged);
+    counts.rowsRefunded = num(c.refunded);
+    counts.perDay = true;
     return counts;
   }
 

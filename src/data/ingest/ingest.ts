@@ -43,6 +43,11 @@ export interface IngestOptions {
   quarantineFile?: string;
   /** Fail with E_STRICT when any row is quarantined (after writing the quarantine file). */
   strict?: boolean;
+  /**
+   * Only a per-customer summary will be made from `purchases`: it may then hold one row per customer and purchase
+   * day instead of one per purchase (the result's `perDay` says whether it does). Used by summarizeFile.
+   */
+  forSummary?: boolean;
 }
 
 /** What happened to the input. All `rows*` counts except `rowsRead` add up to `rowsRead`. */
@@ -100,7 +105,7 @@ export async function ingestTransactions(
   conn: DuckDBConnection,
   source: string | string[],
   options: IngestOptions = {},
-): Promise<{ table: "purchases"; report: IngestionReport }> {
+): Promise<{ table: "purchases"; report: IngestionReport; perDay: boolean }> {
   const tables: string[] = [];
   try {
     return await ingest(conn, source, options, tables);
@@ -127,7 +132,7 @@ async function ingest(
   source: string | string[],
   options: IngestOptions,
   tables: string[],
-): Promise<{ table: "purchases"; report: IngestionReport }> {
+): Promise<{ table: "purchases"; report: IngestionReport; perDay: boolean }> {
   checkOptions(options);
   const tz = await checkTimeZone(conn, options.tz);
   const files = await resolveSources(conn, source);
@@ -213,7 +218,7 @@ async function ingest(
       );
     }
   }
-  const counts = await unordered(conn, () =>
+  const { perDay = false, ...counts } = await unordered(conn, () =>
     cleanStaged(conn, STAGE_VIEW, {
       hasAmount: maps.some((m) => m.amount !== undefined),
       hasOrder: dupKeys,
@@ -221,6 +226,7 @@ async function ingest(
       excludeStatus: options.excludeStatus ?? [],
       excludeCustomers: options.excludeCustomers ?? [],
       purchasesShaped: shaped,
+      perDay: options.forSummary === true,
     }),
   );
   const m = maps[0];
@@ -238,7 +244,7 @@ async function ingest(
     files,
     ...(options.quarantineFile !== undefined && { quarantineFile: options.quarantineFile }),
   };
-  return { table: "purchases", report };
+  return { table: "purchases", report, perDay };
 }
 
 /**
@@ -268,6 +274,9 @@ function checkOptions(o: IngestOptions): void {
     "tz",
     "quarantineFile",
   ];
+  if (o.forSummary !== undefined && typeof o.forSummary !== "boolean") {
+    throw new LoyalError("E_USAGE", "option forSummary must be true or false");
+  }
   for (const k of strings) {
     if (o[k] !== undefined && (typeof o[k] !== "string" || o[k] === "")) {
       throw new LoyalError("E_USAGE", `option ${k} must be a non-empty string`);
