@@ -83,7 +83,11 @@ export async function run(): Promise<void> {
     if (!existsSync(parquet)) {
       const conn = await openDuckDb();
       await conn.run(
-        `COPY (SELECT * FROM read_csv('${csv}', header = true, delim = ',', all_varchar = true, ignore_errors = true)) TO '${parquet}' (FORMAT parquet)`,
+        // typed columns, as a warehouse export has them: the unparseable dates and amounts become NULLs (quarantined
+        // as bad_date / bad_amount); the broken lines cannot be carried over
+        `COPY (SELECT * REPLACE (try_cast(date AS DATE) AS date, try_cast(amount AS DOUBLE) AS amount)
+          FROM read_csv('${csv}', header = true, delim = ',', all_varchar = true, ignore_errors = true))
+          TO '${parquet}' (FORMAT parquet)`,
       );
       closeDuckDb(conn);
     }

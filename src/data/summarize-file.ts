@@ -6,6 +6,7 @@
 import { LoyalError } from "../errors.ts";
 import { closeDuckDb, type DuckDBConnection, openDuckDb } from "./duckdb.ts";
 import { type IngestionReport, type IngestOptions, ingestTransactions } from "./ingest/index.ts";
+import { type ProgressListener, trackQueries } from "./progress.ts";
 import { summarizeTable } from "./summarize-table.ts";
 import type { CustomerSummary } from "./summary.ts";
 import { isoToDay } from "./summary-sql.ts";
@@ -58,7 +59,13 @@ export async function loadPurchases(
  */
 export async function summarizeLoaded(
   conn: DuckDBConnection,
-  options: { end?: string; holdoutEnd?: string; unit: TimeUnit; oneRowPerDay?: boolean },
+  options: {
+    end?: string;
+    holdoutEnd?: string;
+    unit: TimeUnit;
+    oneRowPerDay?: boolean;
+    onProgress?: ProgressListener;
+  },
 ) {
   let end = options.end;
   if (!end) {
@@ -71,12 +78,14 @@ export async function summarizeLoaded(
   } else {
     isoToDay(end, "--end");
   }
+  const tracker = await trackQueries(conn, options.onProgress);
+  tracker.step("summarising customers");
   const r = await summarizeTable(conn, {
     end,
     holdoutEnd: options.holdoutEnd,
     unit: options.unit,
     oneRowPerDay: options.oneRowPerDay,
-  });
+  }).finally(() => tracker.stop());
   if (r.summary.ids.length === 0)
     throw new LoyalError("E_INPUT", `no customer has a purchase on or before the end ${end}`);
   return { ...r, end };

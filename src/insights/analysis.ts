@@ -42,11 +42,16 @@ export interface Analysis extends SummarizeFileResult {
 export async function analyzeTransactions(source: string | string[], options: AnalysisOptions): Promise<Analysis> {
   const base = await summarizeFile(source, options);
   const s = base.summary;
+  options.onProgress?.(
+    `fitting ${options.model ?? "bg-nbd"} to ${s.ids.length.toLocaleString("en-US")} customers`,
+    undefined,
+  );
   const purchaseModel = fitSummary(options.model ?? "bg-nbd", s, { penalizer: options.penalizer });
   let repeatCustomers = 0;
   for (let i = 0; i < s.frequency.length; i++) if (s.frequency[i] > 0) repeatCustomers++;
   let spendModel: FittedModel | undefined;
   if (s.monetary && repeatCustomers >= 2) spendModel = fitSummary("gamma-gamma", s, { penalizer: options.penalizer });
+  options.onProgress?.("scoring customers", undefined);
   const horizon = options.horizon ?? (52 * 7) / { day: 1, week: 7, month: 365.25 / 12, year: 365.25 }[s.unit];
   const scores = scoreCustomers(purchaseModel, s, {
     horizon,

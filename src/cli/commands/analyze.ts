@@ -41,9 +41,9 @@ export function addAnalyzeOptions(cmd: Command, defaultDir: string): Command {
 /** Runs analyze with parsed flags: shared by `analyze` and `demo`. */
 export async function runAnalyze(ctx: CliContext, sources: string[], flags: AnalyzeFlags): Promise<Analysis> {
   const progress = createProgress(ctx.io);
-  progress.step("reading, cleaning, summarising, fitting and scoring");
   const a = await analyzeTransactions(sources.length === 1 ? sources[0] : sources, {
     ...toSummarizeOptions(flags),
+    onProgress: progress.listener(),
     model: flags.model,
     horizon: flags.horizon ? parsePositive("--horizon", flags.horizon) : undefined,
     months: parsePositive("--months", flags.months, true),

@@ -47,13 +47,13 @@ export async function loadInput(
   fit: boolean,
 ): Promise<InsightInput> {
   const progress = createProgress(ctx.io);
-  progress.step("reading, cleaning and summarising");
   const purchaseModel = fit && flags.modelFile ? await loadModel(flags.modelFile) : undefined;
   const spendModel = fit && flags.spendModelFile ? await loadModel(flags.spendModelFile) : undefined;
   if (purchaseModel?.model === "gamma-gamma")
     throw new LoyalError("E_USAGE", `${flags.modelFile} is a spend model: pass it with --spend-model-file`);
   const input = await loadInsightInput(sources.length === 1 ? sources[0] : sources, {
     ...toSummarizeOptions(flags),
+    onProgress: progress.listener(),
     model: fit && !purchaseModel ? (flags.model ?? "bg-nbd") : undefined,
     purchaseModel,
     spendModel,

@@ -2,6 +2,7 @@
  * `loyal predict <model.json> <summary.csv>`: per-customer expected purchases, P(alive), and with a spend model
  * expected spend and discounted CLV.
  */
+import { open } from "node:fs/promises";
 import type { Command } from "commander";
 import type { CustomerSummary } from "../../data/summary.ts";
 import { readSummaryCsv } from "../../data/summary-io.ts";
@@ -310,8 +311,9 @@ export function register(program: Command, ctx: CliContext): void {
             throw new LoyalError("E_USAGE", "--stream writes to a file: give -o scores.csv (or .parquet)");
           if (flags.intervals) throw new LoyalError("E_USAGE", "--stream and --intervals do not combine");
           const spend = flags.spendModel ? await loadModel(flags.spendModel) : undefined;
-          progress.step(`scoring ${summaryFile} in bounded memory on every core`);
+          const bar = progress.bar(`scoring ${summaryFile}`, await estimateRows(summaryFile));
           const r = await scoreSummaryFile(summaryFile, flags.output, {
+            onProgress: (rows) => bar.update(rows),
             model,
             spendModel: spend,
             horizon: parsePositive("--horizon", flags.horizon ?? "52", true),
@@ -382,4 +384,27 @@ export function register(program: Command, ctx: CliContext): void {
         }
       },
     );
+}
+
+/**
+ * About how many data rows a summary CSV has (its size over the mean length of the lines in its first 64 KiB), for a
+ * progress bar's total; 0 when unknown (Parquet).
+ */
+async function estimateRows(file: string): Promise<number> {
+  if (file.toLowerCase().endsWith(".parquet")) return 0;
+  try {
+    const fh = await open(file, "r");
+    try {
+      const { size } = await fh.stat();
+      const buf = Buffer.alloc(Math.min(size, 1 << 16));
+      const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+      let lines = 0;
+      for (let i = 0; i < bytesRead; i++) if (buf[i] === 10) lines++;
+      return lines > 1 ? Math.round((size / bytesRead) * lines) - 1 : 0;
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return 0;
+  }
 }

@@ -26,10 +26,13 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--json", "print the ingestion report and summary facts as one JSON object")
     .action(async (sources: string[], flags: TransactionFlags & { from?: string; output?: string; json?: boolean }) => {
       const progress = createProgress(ctx.io);
-      progress.step(`summarising ${sources.join(", ")}`);
+      if (flags.from) progress.step(`summarising ${sources.join(", ")} on the server`);
       const r = flags.from
         ? await fromPostgres(flags.from, sources, flags)
-        : await summarizeFile(sources.length === 1 ? sources[0] : sources, toSummarizeOptions(flags));
+        : await summarizeFile(sources.length === 1 ? sources[0] : sources, {
+            ...toSummarizeOptions(flags),
+            onProgress: progress.listener(),
+          });
       if (flags.output) {
         progress.step(`writing ${flags.output}`);
         if (flags.output.toLowerCase().endsWith(".parquet")) await writeSummaryParquet(flags.output, r.summary);

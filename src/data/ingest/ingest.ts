@@ -2,8 +2,10 @@
  * Raw transaction files → a clean `purchases(customer_id VARCHAR, day INTEGER, amount DOUBLE)` table in DuckDB, with
  * every input row accounted for: used, merged into another, quarantined, excluded, duplicated or refunded.
  */
+import { basename } from "node:path";
 import { LoyalError } from "../../errors.ts";
 import type { DuckDBConnection } from "../duckdb.ts";
+import { type ProgressListener, type QueryTracker, trackQueries } from "../progress.ts";
 import { cleanStaged } from "./clean.ts";
 import { type ColumnMap, mapColumns, type Role } from "./column-map.ts";
 import { checkTimeZone } from "./parse-date.ts";
@@ -48,6 +50,8 @@ export interface IngestOptions {
    * day instead of one per purchase (the result's `perDay` says whether it does). Used by summarizeFile.
    */
   forSummary?: boolean;
+  /** Told each step (reading a file, writing the quarantine, cleaning) and how far its query is. */
+  onProgress?: ProgressListener;
 }
 
 /** What happened to the input. All `rows*` counts except `rowsRead` add up to `rowsRead`. */
@@ -107,12 +111,17 @@ export async function ingestTransactions(
   options: IngestOptions = {},
 ): Promise<{ table: "purchases"; report: IngestionReport; perDay: boolean }> {
   const tables: string[] = [];
+  if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
+    throw new LoyalError("E_USAGE", "option onProgress must be a function");
+  }
+  const tracker = await trackQueries(conn, options.onProgress);
   try {
-    return await ingest(conn, source, options, tables);
+    return await ingest(conn, source, options, tables, tracker);
   } catch (e) {
     if (e instanceof LoyalError) throw e;
     throw new LoyalError("E_INPUT", `ingestion failed: ${String((e as Error)?.message ?? e).split("\n")[0]}`);
   } finally {
+    await tracker.stop();
     await dropAll(conn, tables);
   }
 }
@@ -132,6 +141,7 @@ async function ingest(
   source: string | string[],
   options: IngestOptions,
   tables: string[],
+  tracker: QueryTracker,
 ): Promise<{ table: "purchases"; report: IngestionReport; perDay: boolean }> {
   checkOptions(options);
   const tz = await checkTimeZone(conn, options.tz);
@@ -185,6 +195,7 @@ async function ingest(
     tables.push(table, `${table}_lines`);
     const ctx = { conn, fileIdx: i, map: maps[i], dates: { format: options.dateFormat, tz }, dupKeys, exclude };
     const src = sources[i];
+    tracker.step(`reading ${sources.length > 1 ? `${i + 1}/${sources.length} ` : ""}${basename(src.file)}`);
     if (src.kind === "parquet" || src.kind === "json-array") {
       await stageRows(ctx, src, table);
     } else {
@@ -205,6 +216,7 @@ async function ingest(
     selects.push(await stageSelect(ctx, table));
   }
   await run(conn, `create or replace temp view ${STAGE_VIEW} as ${selects.join(" union all ")}`);
+  tracker.step("checking and quarantining rows");
   if (options.quarantineFile) await writeQuarantine(conn, STAGE_VIEW, files, options.quarantineFile);
   if (options.strict) {
     const first = await firstQuarantined(conn, STAGE_VIEW, files);
@@ -218,6 +230,7 @@ async function ingest(
       );
     }
   }
+  tracker.step(dupKeys ? "cleaning: duplicates, orders, refunds" : "cleaning: refunds, purchase days");
   const { perDay = false, ...counts } = await unordered(conn, () =>
     cleanStaged(conn, STAGE_VIEW, {
       hasAmount: maps.some((m) => m.amount !== undefined),
