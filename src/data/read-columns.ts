@@ -19,6 +19,11 @@ interface RawVarCharVector {
   validity?: { data?: unknown };
 }
 
+interface RawArrayVector {
+  childData?: RawNumberVector & { type?: { typeId?: number } };
+  validity?: { data?: unknown };
+}
+
 let scratch = Buffer.allocUnsafe(1 << 16);
 
 /**
@@ -99,4 +104,44 @@ function copyInlineStrings(vector: DuckDBVector, target: string[], offset: numbe
   if (parts.length !== rows) return false;
   for (let i = 0; i < rows; i++) target[offset + i] = parts[i];
   return true;
+}
+
+/**
+ * Copies a DOUBLE[k] array column into k target columns at `offset` (element c of row i into `targets[c][offset + i]`).
+ * @param vector a DOUBLE[k] result vector, k = targets.length
+ * @param rows the chunk's row count
+ * @param onNull called for a NULL array or element (it throws)
+ */
+export function copyArrayColumns(
+  vector: DuckDBVector,
+  targets: Float64Array[],
+  offset: number,
+  rows: number,
+  onNull: (row: number, column: number) => never,
+): void {
+  const k = targets.length;
+  const raw = vector as unknown as RawArrayVector;
+  const child = raw.childData;
+  const items = child?.items;
+  if (
+    items instanceof Float64Array &&
+    items.length >= rows * k &&
+    raw.validity?.data === null &&
+    child?.validity?.data === null
+  ) {
+    for (let c = 0; c < k; c++) {
+      const t = targets[c];
+      for (let i = 0, j = c; i < rows; i++, j += k) t[offset + i] = items[j];
+    }
+    return;
+  }
+  for (let i = 0; i < rows; i++) {
+    const v = vector.getItem(i) as { items?: unknown[] } | null;
+    if (!v || !Array.isArray(v.items)) onNull(i, 0);
+    for (let c = 0; c < k; c++) {
+      const x = v!.items![c];
+      if (x === null || x === undefined) onNull(i, c);
+      targets[c][offset + i] = Number(x);
+    }
+  }
 }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import pg from "pg";
 import { runCli } from "../../src/cli/run-cli.ts";
-import { openDuckDb } from "../../src/data/duckdb.ts";
+import { closeDuckDb, openDuckDb } from "../../src/data/duckdb.ts";
 import { readSummaryCsv } from "../../src/data/summary-io.ts";
 import { io } from "../helpers/cli-io.ts";
 import { root } from "../helpers/datasets.ts";
@@ -87,6 +87,7 @@ describe("loyal sql", () => {
       string,
       number | string
     >[];
+    closeDuckDb(conn);
     const s = await cliSummary();
     assert.equal(rows.length, 2357);
     const byId = new Map(s.ids.map((id, i) => [id, i]));

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { type DuckDBConnection, openDuckDb } from "../../src/data/duckdb.ts";
+import { closeDuckDb, type DuckDBConnection, openDuckDb } from "../../src/data/duckdb.ts";
 import { type IngestionReport, ingestTransactions } from "../../src/data/ingest/index.ts";
 
 const tmp = mkdtempSync(join(tmpdir(), "loyal-ingest-clean-"));
@@ -13,7 +13,7 @@ before(async () => {
   conn = await openDuckDb(":memory:", 2);
 });
 after(() => {
-  conn.closeSync();
+  closeDuckDb(conn);
   rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
-import { type DuckDBConnection, openDuckDb } from "../../src/data/duckdb.ts";
+import { closeDuckDb, type DuckDBConnection, openDuckDb } from "../../src/data/duckdb.ts";
 import { type IngestionReport, type IngestOptions, ingestTransactions } from "../../src/data/ingest/index.ts";
 import { isLoyalError, LoyalError } from "../../src/errors.ts";
 
@@ -16,7 +16,7 @@ before(async () => {
   conn = await openDuckDb(":memory:", 2);
 });
 after(() => {
-  conn.closeSync();
+  closeDuckDb(conn);
   rmSync(tmp, { recursive: true, force: true });
 });
 

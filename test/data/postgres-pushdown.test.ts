@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
-import { type DuckDBConnection, openDuckDb } from "../../src/data/duckdb.ts";
+import { closeDuckDb, type DuckDBConnection, openDuckDb } from "../../src/data/duckdb.ts";
 import { summarizeFromPostgres } from "../../src/data/postgres.ts";
 import { type SummaryResult, summarizeTable } from "../../src/data/summarize-table.ts";
 import { compressedSql, type SummarySqlOptions } from "../../src/data/summary-sql.ts";
@@ -46,7 +46,7 @@ before(async () => {
 
 after(async () => {
   await client?.end();
-  duck?.closeSync();
+  if (duck) closeDuckDb(duck);
   server?.stop();
 });
 

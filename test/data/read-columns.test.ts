@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { closeDuckDb, openDuckDb } from "../../src/data/duckdb.ts";
-import { copyNumbers, copyStrings } from "../../src/data/read-columns.ts";
+import { copyArrayColumns, copyNumbers, copyStrings } from "../../src/data/read-columns.ts";
 
 /** Reads column 0 of `sql` with the fast copies and with the client's own getItem, chunk by chunk. */
 async function both(sql: string, kind: "strings" | "numbers") {
@@ -67,4 +67,30 @@ test("copyNumbers equals getItem for DOUBLE, INTEGER, DECIMAL and BIGINT; NULL b
   }
   const { fast } = await both("select unnest([1.5::double, NULL, 3])", "numbers");
   assert.deepEqual(fast, [1.5, Number.NaN, 3]);
+});
+
+test("copyArrayColumns splits DOUBLE[k] rows into k columns, in bulk and through getItem alike", async () => {
+  const conn = await openDuckDb();
+  try {
+    const read = async (sql: string) => {
+      const chunks = await (await conn.run(sql)).fetchAllChunks();
+      const n = chunks.reduce((a, c) => a + c.rowCount, 0);
+      const cols = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+      let o = 0;
+      for (const c of chunks) {
+        copyArrayColumns(c.getColumnVector(0), cols, o, c.rowCount, (row, col) => {
+          throw new Error(`NULL at ${o + row}, ${col}`);
+        });
+        o += c.rowCount;
+      }
+      return cols;
+    };
+    const cols = await read("select [i, i / 4, -i]::double[3] from range(5000) t(i)");
+    assert.equal(cols[0].length, 5000);
+    assert.deepEqual([cols[0][4999], cols[1][4999], cols[2][4999]], [4999, 1249.75, -4999]);
+    for (let i = 0; i < 5000; i++) assert.ok(cols[1][i] === i / 4 && cols[2][i] === -i);
+    await assert.rejects(read("select [1, NULL, 3]::double[3]"), /NULL at 0, 1/);
+  } finally {
+    closeDuckDb(conn);
+  }
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { compress } from "../../src/data/compress.ts";
-import { type DuckDBConnection, openDuckDb } from "../../src/data/duckdb.ts";
+import { closeDuckDb, type DuckDBConnection, openDuckDb } from "../../src/data/duckdb.ts";
 import { summarizeTable } from "../../src/data/summarize-table.ts";
 import type { RfmData } from "../../src/data/summary.ts";
 import { compressedSql } from "../../src/data/summary-sql.ts";
@@ -19,7 +19,7 @@ before(async () => {
       FROM read_csv('${root}datasets/CDNOW_master.txt', header = false, skip = 1, columns = {'line': 'VARCHAR'},
         delim = '\\t', quote = '', escape = ''))`);
 });
-after(() => conn.closeSync());
+after(() => closeDuckDb(conn));
 
 /** Checks that `c` is `data` merged: every customer maps to a row equal to its own, weights count customers. */
 function assertCompresses(data: RfmData, c: ReturnType<typeof compress>): void {

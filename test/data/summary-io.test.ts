@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { openDuckDb } from "../../src/data/duckdb.ts";
+import { closeDuckDb, openDuckDb } from "../../src/data/duckdb.ts";
 import type { CustomerSummary } from "../../src/data/summary.ts";
 import { readSummaryCsv, writeSummaryCsv, writeSummaryParquet } from "../../src/data/summary-io.ts";
 import { isLoyalError, type LoyalError } from "../../src/errors.ts";
@@ -175,7 +175,7 @@ describe("summary Parquet", () => {
         { k: "unit", v: "week" },
       ]);
     } finally {
-      conn.closeSync();
+      closeDuckDb(conn);
     }
   });
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
-import { type DuckDBConnection, openDuckDb } from "../../src/data/duckdb.ts";
+import { closeDuckDb, type DuckDBConnection, openDuckDb } from "../../src/data/duckdb.ts";
 import { type SummaryResult, summarizeTable } from "../../src/data/summarize-table.ts";
 import {
   compressedSql,
@@ -34,7 +34,7 @@ before(async () => {
   await loadCdnow("sample", "CDNOW_sample.txt", 2, 0);
   await loadCdnow("master", "CDNOW_master.txt", 1, 1);
 });
-after(() => conn.closeSync());
+after(() => closeDuckDb(conn));
 
 const sample = (unit: "day" | "week", holdoutEnd?: string) =>
   summarizeTable(conn, { table: "sample", end: END, holdoutEnd, unit });
