@@ -8,7 +8,7 @@
 import { closeSync, openSync, readSync, writeSync } from "node:fs";
 import type { CustomerSummary } from "../data/summary.ts";
 import { scoreCustomers } from "./clv.ts";
-import { ByteWriter } from "./fast-number.ts";
+import { ByteWriter, decimalPrefixEnd, parseDecimalBytes, parseDecimalPrefix } from "./fast-number.ts";
 import type { ScoreChunkJob } from "./score-format.ts";
 
 export interface RangeTask {
@@ -91,25 +91,31 @@ export function scoreRange(task: RangeTask, onBlock?: (rows: number) => void): R
   let cap = blockSize >> 3;
   let idStart = new Int32Array(cap);
   let idEnd = new Int32Array(cap);
-  let quotedId: (string | undefined)[] = [];
+  // Ids of the block's rows that were quoted (idStart −1): rare, so kept apart from the byte ranges.
+  const quotedId = new Map<number, string>();
   let f = new Float64Array(cap);
   let r = new Float64Array(cap);
   let T = new Float64Array(cap);
   let m = new Float64Array(cap);
   const writer = new ByteWriter(blockSize * 2);
   const totals: RangeResult = { rows: 0, expectedPurchases: 0, clv: 0 };
-  const starts = new Int32Array(16);
-  const ends = new Int32Array(16);
+  const maxField = Math.max(p.id, p.frequency, p.recency, p.T, p.monetary);
+  // Field bounds of the current line: fields 0..maxField (starts also gets the one after).
+  const starts = new Int32Array(maxField + 2);
+  const ends = new Int32Array(maxField + 2);
+  // Fields holding numbers (1), and their values as read with the line (NaN: to read whole).
+  const numeric = new Uint8Array(maxField + 1);
+  for (const k of [p.frequency, p.recency, p.T, withSpend ? p.monetary : -1]) if (k >= 0) numeric[k] = 1;
+  const values = new Float64Array(maxField + 1);
   let lineNo = 0;
   let pos = task.start;
   let carry = 0; // bytes carried at the start of `block` from the previous read
-  const maxField = Math.max(p.id, p.frequency, p.recency, p.T, p.monetary);
   const fail = (column: string, message: string): never => {
     throw new RangeError2(lineNo, column, message);
   };
   const num = (buf: Buffer, s: number, e: number, column: string): number => {
     if (e <= s) fail(column, "empty value");
-    const v = Number(buf.toString("latin1", s, e));
+    const v = parseDecimalBytes(buf, s, e);
     if (!Number.isFinite(v)) fail(column, `'${buf.toString("utf8", s, e)}' is not a number`);
     return v;
   };
@@ -131,13 +137,56 @@ export function scoreRange(task: RangeTask, onBlock?: (rows: number) => void): R
         carry = len;
         continue;
       }
-      // Parse lines in [0, last).
+      // Parse lines in [0, last), each in one pass over its bytes: a number is read where its field starts (when it
+      // is a plain decimal that ends the field, nothing more is needed), and the other bytes are scanned for commas,
+      // quotes and the line's end.
       let n = 0;
       let s = 0;
       while (s < last) {
-        let e = block.indexOf(NL, s);
-        if (e < 0 || e > last) e = last;
         lineNo++;
+        let k = 0; // commas seen among the first maxField + 1 fields: field k starts after the k-th
+        let quoted = false;
+        let i = s;
+        starts[0] = s;
+        for (;;) {
+          if (numeric[k] === 1) {
+            const v = parseDecimalPrefix(block, i, last);
+            const j = decimalPrefixEnd;
+            values[k] = Number.NaN; // read whole below
+            if (j >= 0) {
+              const c = j < last ? block[j] : NL;
+              if (c === COMMA || c === NL || (c === CR && (j + 1 === last || block[j + 1] === NL))) {
+                values[k] = v;
+                i = j;
+              }
+            }
+          }
+          // To the field's end: every byte that matters is <= ',' (digits, letters, '.', '-' are not).
+          let c = NL;
+          while (i < last) {
+            c = block[i];
+            if (c <= COMMA) {
+              if (c === COMMA || c === NL) break;
+              if (c === QUOTE) quoted = true;
+            }
+            i++;
+          }
+          if (i === last || c === NL) break;
+          ends[k] = i;
+          k++;
+          starts[k] = ++i;
+          if (k > maxField) break;
+        }
+        // The rest of the line: its end, and any quote.
+        while (i < last) {
+          const c = block[i];
+          if (c <= QUOTE) {
+            if (c === NL) break;
+            if (c === QUOTE) quoted = true;
+          }
+          i++;
+        }
+        const e = i;
         let le = e;
         if (le > s && block[le - 1] === CR) le--;
         if (le > s && block[s] !== HASH) {
@@ -155,13 +204,6 @@ export function scoreRange(task: RangeTask, onBlock?: (rows: number) => void): R
             T = grow(T, Float64Array);
             m = grow(m, Float64Array);
           }
-          let quoted = false;
-          for (let i = s; i < le; i++) {
-            if (block[i] === QUOTE) {
-              quoted = true;
-              break;
-            }
-          }
           if (quoted) {
             const cells = splitQuoted(block.toString("utf8", s, le));
             const cell = (k: number, column: string) => {
@@ -169,7 +211,8 @@ export function scoreRange(task: RangeTask, onBlock?: (rows: number) => void): R
               if (v === undefined || v.trim() === "") fail(column, "empty value");
               return v;
             };
-            quotedId[n] = cell(p.id, "customer_id");
+            quotedId.set(n, cell(p.id, "customer_id"));
+            idStart[n] = -1;
             const toNum = (k: number, column: string) => {
               const v = Number(cell(k, column));
               if (!Number.isFinite(v)) fail(column, `'${cells[k]}' is not a number`);
@@ -180,25 +223,21 @@ export function scoreRange(task: RangeTask, onBlock?: (rows: number) => void): R
             T[n] = toNum(p.T, "T");
             m[n] = withSpend ? toNum(p.monetary, "monetary_value") : 0;
           } else {
-            let k = 0;
-            starts[0] = s;
-            for (let i = s; i < le && k <= maxField; i++) {
-              if (block[i] === COMMA) {
-                ends[k] = i;
-                k++;
-                starts[k] = i + 1;
-              }
-            }
+            // The last field found ends at the line's end (before any CR).
             if (k <= maxField) ends[k] = le;
             if (k < maxField) fail("", `expected at least ${maxField + 1} fields, found ${k + 1}`);
             if (ends[p.id] <= starts[p.id]) fail("customer_id", "empty customer id");
             idStart[n] = starts[p.id];
             idEnd[n] = ends[p.id];
-            quotedId[n] = undefined;
-            f[n] = num(block, starts[p.frequency], ends[p.frequency], "frequency");
-            r[n] = num(block, starts[p.recency], ends[p.recency], "recency");
-            T[n] = num(block, starts[p.T], ends[p.T], "T");
-            m[n] = withSpend ? num(block, starts[p.monetary], ends[p.monetary], "monetary_value") : 0;
+            // values read with the line, or (NaN) read whole now
+            const fv = values[p.frequency];
+            f[n] = Number.isNaN(fv) ? num(block, starts[p.frequency], ends[p.frequency], "frequency") : fv;
+            const rv = values[p.recency];
+            r[n] = Number.isNaN(rv) ? num(block, starts[p.recency], ends[p.recency], "recency") : rv;
+            const tv = values[p.T];
+            T[n] = Number.isNaN(tv) ? num(block, starts[p.T], ends[p.T], "T") : tv;
+            const mv = withSpend ? values[p.monetary] : 0;
+            m[n] = Number.isNaN(mv) ? num(block, starts[p.monetary], ends[p.monetary], "monetary_value") : mv;
           }
           const fn = f[n];
           const rn = r[n];
@@ -223,7 +262,7 @@ export function scoreRange(task: RangeTask, onBlock?: (rows: number) => void): R
         const sc = scoreCustomers(job.model, summary, { ...job.options, spendModel: job.spendModel });
         writer.reset();
         for (let i = 0; i < n; i++) {
-          const q = quotedId[i];
+          const q = idStart[i] < 0 ? quotedId.get(i) : undefined;
           if (q !== undefined) writer.str(/[",\r\n]/.test(q) ? `"${q.replaceAll('"', '""')}"` : q);
           else writer.copy(block, idStart[i], idEnd[i]);
           writer.byte(COMMA);
@@ -242,7 +281,7 @@ export function scoreRange(task: RangeTask, onBlock?: (rows: number) => void): R
         }
         writeSync(out, writer.bytes());
         totals.rows += n;
-        quotedId = [];
+        quotedId.clear();
         onBlock?.(totals.rows);
       }
       // Carry the unfinished line to the front of the block.

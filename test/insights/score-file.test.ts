@@ -60,6 +60,51 @@ describe("streaming scorer (scoreSummaryFile)", () => {
     );
   });
 
+  it("reads the same numbers from CRLF lines, other column orders, comments, blanks and numbers in other forms", async () => {
+    await scoreSummaryFile(input, join(dir, "plain.csv"), { ...opts, workers: 0 });
+    const rows = readFileSync(input, "utf8").trim().split(/\r?\n/).slice(1);
+    // zbar first, an extra column, numbers as Number() reads them: blanks around, exponents, "+", "5.", 18+ digits
+    const frac = (v: string) => (v.includes(".") ? v.length - v.indexOf(".") - 1 : 0);
+    const digits = (v: string) => v.replace(/[^0-9]/g, "").length;
+    const forms = [
+      (v: string) => v,
+      (v: string) => ` ${v}\t`,
+      (v: string) => `${v.replace(".", "")}e-${frac(v)}`,
+      (v: string) => `+${v}`,
+      (v: string) => (v.includes(".") ? v : `${v}.`),
+      (v: string) => `${v.includes(".") ? v : `${v}.`}${"0".repeat(Math.max(0, 17 - digits(v)))}`, // 17 digits
+      (v: string) => `${v.includes(".") ? v : `${v}.`}${"0".repeat(20)}`,
+      (v: string) => `${"0".repeat(20)}${v}`,
+    ];
+    const odd = join(dir, "odd.csv");
+    for (const noteLast of [false, true]) {
+      const lines = ["# a comment", noteLast ? "zbar,ID,x,t_x,T,note" : "zbar,ID,x,note,t_x,T"];
+      rows.forEach((row, i) => {
+        const [id, x, tx, T, zbar] = row.split(",");
+        const f = (v: string, k: number) => forms[(i + k) % forms.length](v);
+        if (noteLast) lines.push(`${f(zbar, 1)},${id},${f(x, 2)},${f(tx, 3)},${f(T, 4)},n`);
+        else lines.push(`${f(zbar, 1)},${id},${f(x, 2)},n,${f(tx, 3)},${f(T, 4)}`);
+        if (i % 500 === 0) lines.push("", "# more");
+      });
+      writeFileSync(odd, `${lines.join("\r\n")}`); // and no newline at the end
+      for (const [workers, blockSize] of [
+        [0, 8 << 20],
+        [2, 1000],
+      ]) {
+        await scoreSummaryFile(odd, join(dir, "odd-out.csv"), { ...opts, workers, blockSize });
+        assert.equal(readFileSync(join(dir, "odd-out.csv"), "utf8"), readFileSync(join(dir, "plain.csv"), "utf8"));
+      }
+    }
+    // A CR inside the last field is part of it.
+    const lines = readFileSync(input, "utf8").split("\n");
+    lines[7] = lines[7].replace(/,([0-9.]+)\r?$/, ",$1\r1\r");
+    writeFileSync(odd, lines.join("\n"));
+    await assert.rejects(scoreSummaryFile(odd, join(dir, "odd-out.csv"), { ...opts, workers: 0 }), (e: Error) => {
+      assert.match(e.message, /row 8, column monetary_value: '[0-9.]+\r1' is not a number/);
+      return true;
+    });
+  });
+
   it("refuses a summary in another unit than the model's", async () => {
     const day = join(dir, "day.csv");
     writeFileSync(day, `# unit: day\n${readFileSync(input, "utf8")}`);
