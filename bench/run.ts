@@ -9,6 +9,7 @@ const benches: Record<string, string> = {
   "pareto-nbd": "./pareto-nbd.ts",
   ingest: "./ingest.ts",
   score: "./score.ts",
+  "ingest-floor": "./ingest-floor.ts",
 };
 
 const only = process.argv.slice(2);

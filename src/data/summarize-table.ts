@@ -81,14 +81,15 @@ export async function readSummaryColumns(
   const k = names.length - 1;
   const values = names.slice(1).map((n) => `CAST(${sqlIdent(n)} AS DOUBLE)`);
   const packed = k > 0 ? `, [${values.join(", ")}]::DOUBLE[${k}] AS __values` : "";
+  // a materialized result: its chunks are taken synchronously (fetching 2,048-row chunks one by one costs an
+  // async round trip each)
   const result = await conn.run(`SELECT ${sqlIdent(names[0])}${packed} FROM (${sql}) AS __q`);
-  const chunks = await result.fetchAllChunks();
-  let rows = 0;
-  for (const chunk of chunks) rows += chunk.rowCount;
+  const rows = result.rowCount;
   const ids: string[] = new Array(rows);
   const nums = names.slice(1).map(() => new Float64Array(rows));
   let offset = 0;
-  for (const chunk of chunks) {
+  for (let ci = 0, nc = result.chunkCount; ci < nc; ci++) {
+    const chunk = result.getChunk(ci);
     const n = chunk.rowCount;
     copyStrings(chunk.getColumnVector(0), ids, offset, n);
     if (k > 0) {

@@ -41,14 +41,13 @@ export interface InsightInput {
 export async function readPurchasesTable(conn: DuckDBConnection, upToDay?: number): Promise<Purchases> {
   const where = upToDay === undefined ? "" : ` WHERE day <= ${Math.floor(upToDay)}`;
   const result = await conn.run(`SELECT customer_id, day, amount FROM purchases${where}`);
-  const chunks = await result.fetchAllChunks();
-  let n = 0;
-  for (const c of chunks) n += c.rowCount;
+  const n = result.rowCount;
   const customerId: string[] = new Array(n);
   const day = new Int32Array(n);
   const amount = new Float64Array(n);
   let o = 0;
-  for (const c of chunks) {
+  for (let ci = 0, nc = result.chunkCount; ci < nc; ci++) {
+    const c = result.getChunk(ci);
     copyStrings(c.getColumnVector(0), customerId, o, c.rowCount, "null");
     copyNumbers(c.getColumnVector(1), day, o, c.rowCount, 0);
     copyNumbers(c.getColumnVector(2), amount, o, c.rowCount, Number.NaN);
