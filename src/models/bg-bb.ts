@@ -248,15 +248,17 @@ export function bgBbLogLikelihood(params: BgBbParams, data: BgBbData): number {
  * @param data histories (optionally weighted: the donations data is 22 weighted patterns)
  * @param options weights (override `data.weights`), penalizer, starting values
  * @returns the fitted model with standard errors
- * @throws LoyalError E_INPUT for invalid data, E_CONVERGENCE when the fit fails or its optimum is on the boundary
- * (a parameter beyond 1e8 or below 1e-8, or a limit model with one transaction or dropout probability for everyone
- * as likely as the fit)
+ * @throws LoyalError E_INPUT for invalid data or no customer with a transaction opportunity, E_CONVERGENCE when
+ * no customer transacted or every customer transacted at every opportunity (see requireInformativeHistories), when
+ * the fit fails, or when its optimum is on the boundary (a parameter beyond 1e8 or below 1e-8, or a limit model with
+ * one transaction or dropout probability for everyone as likely as the fit)
  * @see lifetimes BetaGeoBetaBinomFitter.fit
  * @example fitBgBb(donations).params // ≈ { alpha: 1.204, beta: 0.750, gamma: 0.657, delta: 2.783 }
  */
 export function fitBgBb(data: BgBbData, options: FitOptions = {}): FittedModel<BgBbParams> {
   const d: BgBbData = options.weights ? { ...data, weights: Float64Array.from(options.weights) } : data;
   const pat = patterns(d);
+  requireInformativeHistories(pat);
   const init = options.initialParams;
   const starts = init
     ? [[init.alpha, init.beta, init.gamma, init.delta]]
@@ -294,6 +296,41 @@ export function fitBgBb(data: BgBbData, options: FitOptions = {}): FittedModel<B
     penalizer: options.penalizer ?? 0,
     convergence: res.convergence,
   };
+}
+
+/**
+ * Refuses histories on which BG/BB has no maximum-likelihood estimate, before any optimisation (rows of weight 0
+ * and customers without an opportunity, n = 0, carry no information): no transaction at all (every likelihood,
+ * Σ over death times of P(no transaction before it), rises to 1 as the transaction probability goes to 0), or a
+ * transaction at every opportunity (B(α+n, β)/B(α, β) · B(γ, δ+n)/B(γ, δ) rises to 1 as the transaction probability
+ * goes to 1 and the dropout probability to 0). The optimiser would stop anywhere on those ridges.
+ * @throws LoyalError E_INPUT when no customer has an opportunity; E_CONVERGENCE for the two cases above
+ */
+function requireInformativeHistories(pat: Patterns): void {
+  let customers = 0;
+  let transacted = false;
+  let missed = false;
+  for (let j = 0; j < pat.x.length; j++) {
+    if (pat.w[j] === 0 || pat.n[j] === 0) continue;
+    customers += pat.w[j];
+    if (pat.x[j] > 0) transacted = true;
+    if (pat.x[j] < pat.n[j]) missed = true;
+  }
+  if (customers === 0)
+    throw new LoyalError(
+      "E_INPUT",
+      "bg-bb: no customer has a transaction opportunity (every periods is 0, or its weight is 0): nothing to fit",
+    );
+  if (!transacted)
+    throw new LoyalError(
+      "E_CONVERGENCE",
+      `bg-bb: no customer has a transaction in any period (all ${customers} customers have frequency 0), so the model cannot be fitted: the likelihood keeps rising as the transaction probability goes to 0 and has no maximum; need customers with frequency > 0`,
+    );
+  if (!missed)
+    throw new LoyalError(
+      "E_CONVERGENCE",
+      `bg-bb: every customer transacted at every opportunity (frequency = periods for all ${customers} customers), so the model cannot be fitted: the likelihood keeps rising as the transaction probability goes to 1 and the dropout probability to 0, and has no maximum; need customers with frequency < periods`,
+    );
 }
 
 /**

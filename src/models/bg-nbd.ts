@@ -11,7 +11,7 @@ import type { Rng } from "../math/random.ts";
 import { betaln, digamma, gammaln } from "../math/special.ts";
 import { bracketOverAm1 } from "./bg-bracket.ts";
 import { informationCriteria, maximizeLikelihood, totalWeight } from "./fit.ts";
-import { fewValuesIndex, frequencyIndex, type ValueIndex, validateRfm } from "./rfm-cache.ts";
+import { fewValuesIndex, frequencyIndex, requireRepeatPurchases, type ValueIndex, validateRfm } from "./rfm-cache.ts";
 import type { FitOptions, FittedModel } from "./types.ts";
 
 export interface BgNbdParams {
@@ -137,12 +137,14 @@ export function bgNbdLogLikelihood(params: BgNbdParams, data: RfmData): number {
  * @param data summaries (optionally weighted, e.g. compressed)
  * @param options weights, penalizer, starting values
  * @returns the fitted model with standard errors and its convergence report
- * @throws LoyalError E_INPUT for an invalid summary, E_CONVERGENCE when the fit fails
+ * @throws LoyalError E_INPUT for an invalid summary, E_CONVERGENCE when the fit fails or the data cannot identify
+ *   it (no customer with a repeat purchase, or a single repeat-purchase history: see requireRepeatPurchases)
  * @see lifetimes BetaGeoFitter.fit
  */
 export function fitBgNbd(data: RfmData, options: FitOptions = {}): FittedModel<BgNbdParams> {
   const d: RfmData = options.weights ? { ...data, weights: Float64Array.from(options.weights) } : data;
   validateRfm(d);
+  requireRepeatPurchases(d, "bg-nbd");
   const n = totalWeight(d.frequency.length, d.weights);
   let meanT = 0;
   for (let i = 0; i < d.T.length; i++) meanT += (d.weights ? d.weights[i] : 1) * d.T[i];

@@ -191,11 +191,20 @@ const fmt = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(1) : x.toPrecision(4)
  */
 export function selectModel(comparison: ModelComparison): ModelSelection {
   const ok = comparison.models.filter((m) => m.fitted !== null);
-  if (ok.length === 0)
+  if (ok.length === 0) {
+    // Each error names its model first; a reason that is the same for every model (a property of the data, such as
+    // no repeat purchases) is said once.
+    const reasons = comparison.models.map((m) => {
+      const message = m.error?.message ?? "not fitted";
+      return message.startsWith(`${m.model}: `) ? message.slice(m.model.length + 2) : message;
+    });
     throw new LoyalError(
       "E_CONVERGENCE",
-      `no model could be fitted: ${comparison.models.map((m) => `${m.model}: ${m.error?.message}`).join("; ")}`,
+      reasons.every((r) => r === reasons[0])
+        ? `no model could be fitted (${comparison.models.map((m) => m.model).join(", ")}): ${reasons[0]}`
+        : `no model could be fitted: ${comparison.models.map((m, i) => `${m.model}: ${reasons[i]}`).join("; ")}`,
     );
+  }
   const byHoldout = comparison.holdout && ok.every((m) => m.holdout !== null);
   const key = (m: ComparedModel) => (byHoldout ? m.holdout!.mae : m.bic!);
   let best = ok[0];

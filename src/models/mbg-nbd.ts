@@ -13,7 +13,7 @@ import type { Rng } from "../math/random.ts";
 import { betaln, digamma, gammaln } from "../math/special.ts";
 import { bracketOverAm1 as bgBracketOverAm1 } from "./bg-bracket.ts";
 import { informationCriteria, maximizeLikelihood, totalWeight } from "./fit.ts";
-import { frequencyIndex, validateRfm } from "./rfm-cache.ts";
+import { frequencyIndex, requireRepeatPurchases, validateRfm } from "./rfm-cache.ts";
 import type { FitOptions, FittedModel } from "./types.ts";
 
 export interface MbgNbdParams {
@@ -127,13 +127,15 @@ export function mbgNbdLogLikelihood(params: MbgNbdParams, data: RfmData): number
  * @param data summaries (optionally weighted, e.g. compressed)
  * @param options weights, penalizer, starting values
  * @returns the fitted model with standard errors and its convergence report
- * @throws LoyalError E_INPUT for an invalid summary, E_CONVERGENCE when the fit fails
+ * @throws LoyalError E_INPUT for an invalid summary, E_CONVERGENCE when the fit fails or the data cannot identify
+ *   it (no customer with a repeat purchase, or a single repeat-purchase history: see requireRepeatPurchases)
  * @see lifetimes ModifiedBetaGeoFitter.fit
  * @example fitMbgNbd(cdnowRounded).params // ≈ { r: 0.524838, alpha: 6.182992, a: 0.891356, b: 1.613999 }
  */
 export function fitMbgNbd(data: RfmData, options: FitOptions = {}): FittedModel<MbgNbdParams> {
   const d: RfmData = options.weights ? { ...data, weights: Float64Array.from(options.weights) } : data;
   validateRfm(d);
+  requireRepeatPurchases(d, "mbg-nbd");
   const n = totalWeight(d.frequency.length, d.weights);
   let meanT = 0;
   for (let i = 0; i < d.T.length; i++) meanT += (d.weights ? d.weights[i] : 1) * d.T[i];

@@ -11,7 +11,7 @@ import type { Customer, RfmData } from "../data/summary.ts";
 import type { Rng } from "../math/random.ts";
 import { informationCriteria, maximizeLikelihood, totalWeight } from "./fit.ts";
 import { paretoNbdLnIntegral, paretoNbdLogLikelihoodWithGradient, powerBracket } from "./pareto-nbd-likelihood.ts";
-import { validateRfm } from "./rfm-cache.ts";
+import { requireRepeatPurchases, validateRfm } from "./rfm-cache.ts";
 import type { FitOptions, FittedModel } from "./types.ts";
 
 /** Pareto/NBD parameters: λ ~ Gamma(r, α), μ ~ Gamma(s, β) (shape, rate); α and β in the data's time unit. */
@@ -51,13 +51,15 @@ export function paretoNbdLogLikelihood(params: ParetoNbdParams, data: RfmData): 
  * @param data summaries (optionally weighted, e.g. compressed)
  * @param options weights, penalizer, starting values
  * @returns the fitted model with standard errors and its convergence report
- * @throws LoyalError E_INPUT for an invalid summary, E_CONVERGENCE when the fit fails
+ * @throws LoyalError E_INPUT for an invalid summary, E_CONVERGENCE when the fit fails or the data cannot identify
+ *   it (no customer with a repeat purchase, or a single repeat-purchase history: see requireRepeatPurchases)
  * @see lifetimes ParetoNBDFitter.fit
  * @example fitParetoNbd(cdnowRounded).params // ≈ { r: 0.5533, alpha: 10.5776, s: 0.6062, beta: 11.6679 }
  */
 export function fitParetoNbd(data: RfmData, options: FitOptions = {}): FittedModel<ParetoNbdParams> {
   const d: RfmData = options.weights ? { ...data, weights: Float64Array.from(options.weights) } : data;
   validateRfm(d);
+  requireRepeatPurchases(d, "pareto-nbd");
   const n = totalWeight(d.frequency.length, d.weights);
   let meanT = 0;
   for (let i = 0; i < d.T.length; i++) meanT += (d.weights ? d.weights[i] : 1) * d.T[i];

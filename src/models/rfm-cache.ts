@@ -84,6 +84,71 @@ export function validateRfm(data: RfmData, what = "summary"): void {
   }
 }
 
+/**
+ * Refuses, before any optimisation, a summary on which the purchase models (BG/NBD, MBG/NBD, Pareto/NBD) have no
+ * maximum-likelihood estimate, instead of letting the optimiser stop somewhere on a flat ridge and return a fit
+ * whose predictions mean nothing:
+ * - no customer with a repeat purchase: every customer's likelihood is then P(no repeat purchase in (0, T]), which
+ *   rises to 1 as the purchase rate goes to 0 (or dropout becomes certain) and never reaches it; the fits stopped
+ *   wherever the slope fell below tolerance (LL ≈ −6e-6, r = 5e-5..1.5e-3) and predicted ≈ 0 purchases;
+ * - a single repeat-purchase history (x, t_x, T) besides one-time buyers (one customer, or several identical ones):
+ *   the BG/NBD dropout part is then E[f(p)] over p ~ Beta(a, b) for one polynomial f, which stays below max f for
+ *   every finite (a, b) and reaches it only as Beta(a, b) collapses to a point; MBG/NBD and Pareto/NBD run off to
+ *   their homogeneous limits (1,000 one-time buyers and one (1, 5, 20): the profile likelihood still rises at
+ *   r = 1e6, respectively s = 1e6).
+ * Rows of weight 0 do not count. A summary in which every customer has the same history is left to the fit's own
+ * boundary checks.
+ * @param data a validated summary (see {@link validateRfm})
+ * @param model model name for the message
+ * @throws LoyalError E_INPUT when every weight is 0; E_CONVERGENCE for the two cases above
+ * @example requireRepeatPurchases({ frequency: [0, 0], recency: [0, 0], T: [5, 9] }, "bg-nbd") // throws E_CONVERGENCE
+ */
+export function requireRepeatPurchases(data: RfmData, model: string): void {
+  const { frequency, recency, T, weights } = data;
+  let oneTime = 0;
+  let repeat = 0;
+  let ignored = 0;
+  let first = -1;
+  let distinct = false;
+  for (let i = 0; i < frequency.length; i++) {
+    const w = weights ? weights[i] : 1;
+    if (frequency[i] === 0) oneTime += w;
+    else if (w === 0) ignored++;
+    else {
+      repeat += w;
+      if (first < 0) first = i;
+      else if (frequency[i] !== frequency[first] || recency[i] !== recency[first] || T[i] !== T[first]) distinct = true;
+    }
+  }
+  if (oneTime + repeat === 0) throw new LoyalError("E_INPUT", `${model}: every weight is 0: no customers to fit`);
+  const cannot = "so the purchase models cannot be fitted";
+  if (repeat === 0) {
+    const all = oneTime === 1 ? "the only customer has" : `all ${oneTime} customers have`;
+    const unweighted =
+      ignored === 0
+        ? ""
+        : ignored === 1
+          ? "; 1 row with frequency > 0 has weight 0 and does not count"
+          : `; ${ignored} rows with frequency > 0 have weight 0 and do not count`;
+    throw new LoyalError(
+      "E_CONVERGENCE",
+      `${model}: no customer has a repeat purchase in the calibration period (${all} frequency 0${unweighted}), ${cannot}: the likelihood keeps rising as the purchase rate goes to 0 and has no maximum; need customers with frequency > 0`,
+    );
+  }
+  if (!distinct && oneTime > 0) {
+    const others = oneTime === 1 ? "the other customer has" : `the other ${oneTime} customers have`;
+    const history = `frequency ${frequency[first]}, recency ${recency[first]}, T ${T[first]}; ${others} frequency 0`;
+    const who =
+      repeat === 1
+        ? `only one customer has a repeat purchase in the calibration period (${history})`
+        : `all ${repeat} customers with a repeat purchase in the calibration period have the same history (${history})`;
+    throw new LoyalError(
+      "E_CONVERGENCE",
+      `${model}: ${who}, ${cannot}: with a single repeat-purchase history the likelihood has no maximum at finite parameters (it keeps rising towards the boundary of the parameter space); need customers with frequency > 0 and at least two different histories`,
+    );
+  }
+}
+
 export interface ValueIndex {
   /** Distinct values (in first-seen order). */
   values: Float64Array;
