@@ -11,6 +11,7 @@
 import { LoyalError } from "../errors.ts";
 import type { Rng } from "../math/random.ts";
 import { betaln, digamma, gammaln } from "../math/special.ts";
+import { boundaryError, boundaryProblems, type LimitModel } from "./boundary.ts";
 import { informationCriteria, maximizeLikelihood, totalWeight } from "./fit.ts";
 import type { FitOptions, FittedModel } from "./types.ts";
 
@@ -276,17 +277,31 @@ export function fitBgBb(data: BgBbData, options: FitOptions = {}): FittedModel<B
     maxIterations: options.maxIterations,
     logLikelihood: (theta, g) => bgBbLogLikelihoodWithGradient(theta, d, g),
   });
-  const bad = boundaryProblems(res.params as BgBbParams, res.logLikelihood, pat, (options.penalizer ?? 0) > 0);
+  // All four are dimensionless Beta shapes, bounded to 1e±8 (see boundary.ts): beyond, the optimiser has run to a
+  // limit model (β → 0: every alive customer transacts at every opportunity; α, β → 0: each customer either always or
+  // never transacts; γ, δ → ∞: everyone dies at one rate) and stopped wherever the gradient flattened (α = 3.5e-95,
+  // β = 1e-93, γ = 2.5e7, δ = 1.2e7 on 180 customers). Within them, the limit models with one transaction or one
+  // dropout probability for everyone must be less likely than the fit (γ = 1.2e7..3.5e7 in the torture data).
+  const params = res.params as BgBbParams;
+  const bad = boundaryProblems(
+    {
+      bounded: BG_BB_PARAMS.map((k) => [k, params[k]] as const),
+      logLikelihood: res.logLikelihood,
+      penalized: (options.penalizer ?? 0) > 0,
+    },
+    [],
+    () => limitModels(params, pat),
+  );
   if (bad.length > 0)
-    throw new LoyalError(
-      "E_CONVERGENCE",
-      `bg-bb: the data do not identify the model: the likelihood is largest on the boundary of the parameter space (${bad.join("; ")}); try --penalizer (it bounds parameters that run to ∞, not to 0) or more periods per customer`,
-      undefined,
-      { params: { ...res.params }, logLikelihood: res.logLikelihood },
+    throw boundaryError(
+      "bg-bb",
+      bad,
+      "try --penalizer (it bounds parameters that run to ∞, not to 0) or more periods per customer",
+      res,
     );
   return {
     model: "bg-bb",
-    params: res.params as BgBbParams,
+    params,
     standardErrors: res.standardErrors,
     intervals: res.intervals,
     logCovariance: res.logCovariance,
@@ -334,17 +349,6 @@ function requireInformativeHistories(pat: Patterns): void {
 }
 
 /**
- * Largest (and reciprocal of the smallest) parameter value accepted at an optimum. All four are dimensionless
- * Beta shapes; beyond this the optimiser has run to a limit model (β → 0: every alive customer transacts at every
- * opportunity; α, β → 0: each customer either always or never transacts; γ, δ → ∞: everyone dies at one rate) and
- * stopped wherever the gradient flattened (α = 3.5e-95, β = 1e-93, γ = 2.5e7, δ = 1.2e7 on 180 customers).
- */
-const INTERIOR = 1e8;
-
-/** Closeness of a limit model's log-likelihood to the fit's that counts as a ridge (see gamma-gamma.ts). */
-const RIDGE_TOLERANCE = 1e-4;
-
-/**
  * Total log-likelihood of a limit model at the fitted parameters: with `homogeneous` "buy", α, β → ∞ at
  * p = α/(α+β) (every customer transacts with the same p: the transaction part B(α+x, β+m)/B(α,β) becomes
  * p^x (1−p)^m); with "die", γ, δ → ∞ at θ = γ/(γ+δ) (B(γ, δ+e)/B(γ,δ) becomes (1−θ)^e, B(γ+1, δ+e)/B(γ,δ) θ(1−θ)^e).
@@ -381,28 +385,20 @@ function limitLogLikelihood(params: BgBbParams, pat: Patterns, homogeneous: "buy
 }
 
 /**
- * Why the optimum is on the boundary: a parameter beyond 1e±8, or (unpenalised fits) a limit model with a
- * homogeneous transaction or death probability within 1e-4 of the fitted log-likelihood, so the data cannot tell
- * the fitted α, β (or γ, δ) from infinity; the optimiser stops on such ridges wherever the gradient flattens
- * (γ = 1.2e7..3.5e7 in the torture data).
+ * The two limit models at the fitted parameters (see boundary.ts): one transaction probability for everyone
+ * (α, β → ∞ at the fitted α/(α+β)) and one dropout probability for everyone (γ, δ → ∞ at the fitted γ/(γ+δ)).
  */
-function boundaryProblems(p: BgBbParams, logLikelihood: number, pat: Patterns, penalized: boolean): string[] {
-  const out: string[] = [];
-  for (const k of BG_BB_PARAMS) {
-    const v = p[k];
-    if (v > INTERIOR) out.push(`${k} = ${v.toExponential(2)} → ∞`);
-    else if (v < 1 / INTERIOR) out.push(`${k} = ${v.toExponential(2)} → 0`);
-  }
-  if (out.length > 0 || penalized) return out;
-  if (limitLogLikelihood(p, pat, "buy") >= logLikelihood - RIDGE_TOLERANCE)
-    out.push(
-      `alpha = ${p.alpha.toExponential(2)}, beta = ${p.beta.toExponential(2)} on a ridge: one transaction probability for everyone is as likely`,
-    );
-  if (limitLogLikelihood(p, pat, "die") >= logLikelihood - RIDGE_TOLERANCE)
-    out.push(
-      `gamma = ${p.gamma.toExponential(2)}, delta = ${p.delta.toExponential(2)} on a ridge: one dropout probability for everyone is as likely`,
-    );
-  return out;
+function limitModels(p: BgBbParams, pat: Patterns): LimitModel[] {
+  return [
+    {
+      logLikelihood: limitLogLikelihood(p, pat, "buy"),
+      problem: `alpha = ${p.alpha.toExponential(2)}, beta = ${p.beta.toExponential(2)} on a ridge: one transaction probability for everyone is as likely`,
+    },
+    {
+      logLikelihood: limitLogLikelihood(p, pat, "die"),
+      problem: `gamma = ${p.gamma.toExponential(2)}, delta = ${p.delta.toExponential(2)} on a ridge: one dropout probability for everyone is as likely`,
+    },
+  ];
 }
 
 /**

@@ -8,6 +8,7 @@ import { LoyalError } from "../errors.ts";
 import type { Rng } from "../math/random.ts";
 import { digamma, gammaln } from "../math/special.ts";
 import { warn } from "../warnings.ts";
+import { boundaryError, boundaryProblems } from "./boundary.ts";
 import { informationCriteria, maximizeLikelihood } from "./fit.ts";
 import type { FitOptions, FittedModel } from "./types.ts";
 
@@ -260,7 +261,7 @@ export function fitGammaGamma(data: SpendData, options: GammaGammaFitOptions = {
       logLikelihood: (theta, g) => gammaGammaLogLikelihoodWithGradient([theta[0], theta[1] + shift, theta[2]], d, g),
     });
     const params: GammaGammaParams = { p: r.params.p, q: r.params.q + shift, v: r.params.v };
-    return { r, params, boundary: boundaryProblems(params, r.params.q, constrain, r.logLikelihood, d, penalized) };
+    return { r, params, boundary: spendBoundaryProblems(params, r.params.q, constrain, r.logLikelihood, d, penalized) };
   };
   // The first start that converges is usually the optimum; when it ran to the boundary, another start may still
   // find an interior optimum with a higher likelihood, so every start is tried before giving up, and with the
@@ -286,11 +287,11 @@ export function fitGammaGamma(data: SpendData, options: GammaGammaFitOptions = {
       });
   }
   if (attempt.boundary.length > 0)
-    throw new LoyalError(
-      "E_CONVERGENCE",
-      `gamma-gamma: the data do not identify the model: the likelihood is largest on the boundary of the parameter space (${attempt.boundary.join("; ")}); with few repeat customers or nearly constant spends this is expected; try --penalizer`,
-      undefined,
-      { params: { ...attempt.params }, logLikelihood: attempt.r.logLikelihood },
+    throw boundaryError(
+      "gamma-gamma",
+      attempt.boundary,
+      "with few repeat customers or nearly constant spends this is expected; try --penalizer",
+      { params: attempt.params, logLikelihood: attempt.r.logLikelihood },
     );
   const res = attempt.r;
   const params = attempt.params;
@@ -333,19 +334,6 @@ export function fitGammaGamma(data: SpendData, options: GammaGammaFitOptions = {
 }
 
 /**
- * Largest (and reciprocal of the smallest) value of the dimensionless p and q accepted at an optimum. v carries the
- * unit of money, so it is not bounded.
- */
-const INTERIOR = 1e8;
-
-/**
- * How close (in total log-likelihood) a limit model may come to the fit before the fit counts as lying on the
- * boundary: a likelihood-ratio statistic of 2e-4, far below any test's critical value, so the data cannot tell the
- * fitted p (or q) from infinity.
- */
-const RIDGE_TOLERANCE = 1e-4;
-
-/**
  * Total log-likelihood of the two limit models at the fitted parameters (same data and weights as the fit):
  * - p → ∞ with c = p·v fixed: a customer's transactions all have the same value, and zbar ~ InvGamma(q, c):
  *   ln f = q·ln c − ln Γ(q) − (q+1)·ln zbar − c/zbar;
@@ -373,16 +361,17 @@ function limitLogLikelihoods(params: GammaGammaParams, data: SpendData): { pInfi
 }
 
 /**
- * Why the optimum is on the boundary of the parameter space: p → ∞ (each customer's spends all alike),
- * q → ∞ (all customers alike), both (all spends equal: the likelihood is then unbounded), or p, q → 0; or when
+ * Why the optimum is on the boundary of the parameter space (see boundary.ts): p → ∞ (each customer's spends all
+ * alike), q → ∞ (all customers alike), both (all spends equal: the likelihood is then unbounded), or p, q → 0; or when
  * the q > 1 constraint binds so tightly that q − 1 is not representable (the population mean spend p·v/(q−1) would
  * be Infinity). Few repeat customers commonly put the supremum there; the optimiser then stops wherever the
  * gradient has flattened (p = 9e11 and p = 1.6e94 for the same three customers), so a fit is on the boundary when
- * a parameter is beyond 1e±8 or when a limit model is as likely as the fit (not checked for a penalised fit).
+ * the dimensionless p or q is beyond 1e±8 (v carries the unit of money, so it is not bounded) or when a limit model
+ * is as likely as the fit (not checked for a penalised fit).
  * @param qFree the optimiser's q coordinate: q, or q − 1 with the constraint
  * @returns the problems found, empty for an interior optimum
  */
-function boundaryProblems(
+function spendBoundaryProblems(
   params: GammaGammaParams,
   qFree: number,
   constrained: boolean,
@@ -390,26 +379,27 @@ function boundaryProblems(
   data: SpendData,
   penalized: boolean,
 ): string[] {
-  const out: string[] = [];
-  for (const [k, v] of [
+  const other: string[] = [];
+  if (constrained && !(params.q - 1 > 0))
+    other.push(`q − 1 = ${qFree.toExponential(2)} is below double precision (q = 1 exactly)`);
+  if (!Number.isFinite(logLikelihood)) other.push(`log-likelihood ${logLikelihood}`);
+  const bounded = [
     ["p", params.p],
     ["q", params.q],
-  ] as const) {
-    if (v > INTERIOR) out.push(`${k} = ${v.toExponential(2)} → ∞`);
-    else if (v < 1 / INTERIOR) out.push(`${k} = ${v.toExponential(2)} → 0`);
-  }
-  if (constrained && !(params.q - 1 > 0))
-    out.push(`q − 1 = ${qFree.toExponential(2)} is below double precision (q = 1 exactly)`);
-  if (!Number.isFinite(logLikelihood)) out.push(`log-likelihood ${logLikelihood}`);
-  // A penalised fit maximises another objective: its likelihood may well be below a limit model's.
-  if (out.length === 0 && !penalized) {
+  ] as const;
+  return boundaryProblems({ bounded, logLikelihood, penalized }, other, () => {
     const lim = limitLogLikelihoods(params, data);
-    if (lim.pInfinite >= logLikelihood - RIDGE_TOLERANCE)
-      out.push(`p = ${params.p.toExponential(2)} is on a ridge: the limit p → ∞ is as likely`);
-    if (lim.qInfinite >= logLikelihood - RIDGE_TOLERANCE)
-      out.push(`q = ${params.q.toExponential(2)} is on a ridge: the limit q → ∞ is as likely`);
-  }
-  return out;
+    return [
+      {
+        logLikelihood: lim.pInfinite,
+        problem: `p = ${params.p.toExponential(2)} is on a ridge: the limit p → ∞ is as likely`,
+      },
+      {
+        logLikelihood: lim.qInfinite,
+        problem: `q = ${params.q.toExponential(2)} is on a ridge: the limit q → ∞ is as likely`,
+      },
+    ];
+  });
 }
 
 /**
