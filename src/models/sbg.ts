@@ -12,6 +12,7 @@
 import { LoyalError } from "../errors.ts";
 import type { Rng } from "../math/random.ts";
 import { betaln, digamma } from "../math/special.ts";
+import { boundaryError, boundaryProblems } from "./boundary.ts";
 import { informationCriteria, maximizeLikelihood } from "./fit.ts";
 import type { FitOptions, FittedModel } from "./types.ts";
 
@@ -184,7 +185,8 @@ export function sbgLogLikelihood(params: SbgParams, data: SbgData): number {
  * @returns the fitted model with standard errors
  * @throws LoyalError E_INPUT for invalid data or data that cannot identify (α, β): nobody churned, or nobody was
  *   observed beyond period 1 (one period identifies only the mean churn probability α/(α+β)); E_CONVERGENCE when
- *   the fit fails
+ *   the fit fails or its optimum is on the boundary (α or β beyond 1e±8, or, unpenalised, one churn probability for
+ *   everyone as likely as the fit: a cohort whose retention does not rise over time)
  * @example fitSbg({ alive: [1000, 631, 468, 382, 326, 289, 262, 241] }).params // ≈ { alpha: 0.704, beta: 1.182 }
  */
 export function fitSbg(data: SbgData, options: FitOptions = {}): FittedModel<SbgParams> {
@@ -222,9 +224,34 @@ export function fitSbg(data: SbgData, options: FitOptions = {}): FittedModel<Sbg
     maxIterations: options.maxIterations,
     logLikelihood: (theta, g) => sbgLogLikelihoodWithGradient(theta, data, g),
   });
+  // Heterogeneity in θ makes retention rise over time; a cohort whose retention does not rise puts the supremum at
+  // α, β → ∞ (one θ for everyone), where the optimiser stopped anywhere: a constant 70% retention curve gave
+  // α = 5.9e22, β = 1.4e23, at which ln B(α, β) has no digits left: LL 0 and S(t) = 1 for every t (see boundary.ts).
+  const params = res.params as SbgParams;
+  const bad = boundaryProblems(
+    {
+      bounded: SBG_PARAMS.map((k) => [k, params[k]] as const),
+      logLikelihood: res.logLikelihood,
+      penalized: (options.penalizer ?? 0) > 0,
+    },
+    [],
+    () => [
+      {
+        logLikelihood: homogeneousLogLikelihood(params.alpha / (params.alpha + params.beta), churn, censored),
+        problem: `alpha = ${params.alpha.toExponential(2)}, beta = ${params.beta.toExponential(2)} on a ridge: one churn probability for everyone is as likely`,
+      },
+    ],
+  );
+  if (bad.length > 0)
+    throw boundaryError(
+      "sbg",
+      bad,
+      "the retention rate does not rise over time (heterogeneous churn probabilities would make it rise), so α and β are not identified; try --penalizer (it bounds parameters that run to ∞)",
+      res,
+    );
   return {
     model: "sbg",
-    params: res.params as SbgParams,
+    params,
     standardErrors: res.standardErrors,
     intervals: res.intervals,
     logCovariance: res.logCovariance,
@@ -234,6 +261,21 @@ export function fitSbg(data: SbgData, options: FitOptions = {}): FittedModel<Sbg
     penalizer: options.penalizer ?? 0,
     convergence: res.convergence,
   };
+}
+
+/**
+ * Log-likelihood of the limit model α, β → ∞ at churn probability θ = α/(α+β): one θ for everyone, so
+ * P(T = t) = θ(1−θ)^{t−1} and S(t) = (1−θ)^t (the geometric lifetime of Fader & Hardie 2007, eq. 1).
+ */
+function homogeneousLogLikelihood(theta: number, churn: Float64Array, censored: Float64Array): number {
+  const lnTheta = Math.log(theta);
+  const lnSurvive = Math.log1p(-theta);
+  let ll = 0;
+  for (let t = 1; t < churn.length; t++) {
+    if (churn[t] > 0) ll += churn[t] * (lnTheta + (t - 1) * lnSurvive);
+    if (censored[t] > 0) ll += censored[t] * t * lnSurvive;
+  }
+  return ll;
 }
 
 function checkPeriod(t: number, min: number): void {

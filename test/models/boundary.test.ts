@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { isLoyalError } from "../../src/errors.ts";
 import { boundaryError, boundaryProblems, INTERIOR, RIDGE_TOLERANCE } from "../../src/models/boundary.ts";
+import { fitSbg, sbgLogLikelihood } from "../../src/models/sbg.ts";
+import { assertClose } from "../helpers/tolerance.ts";
 
 describe("boundary.ts: the shared checks for optima on the boundary", () => {
   const unreachable = () => {
@@ -70,5 +72,39 @@ describe("boundary.ts: the shared checks for optima on the boundary", () => {
       "bg-bb: the data do not identify the model: the likelihood is largest on the boundary of the parameter space (gamma = 2.00e+9 → ∞); try --penalizer",
     );
     assert.deepEqual(e.details, { params: { gamma: 2e9 }, logLikelihood: -1 });
+  });
+});
+
+describe("sBG on cohorts whose retention does not rise: E_CONVERGENCE instead of α, β → ∞", () => {
+  const constant = { alive: [1000, 700, 490, 343, 240, 168, 118, 82] };
+  const boundary = (pattern: RegExp) => (e: unknown) =>
+    isLoyalError(e, "E_CONVERGENCE") &&
+    /^sbg: the data do not identify the model: the likelihood is largest on the boundary of the parameter space/.test(
+      (e as Error).message,
+    ) &&
+    /the retention rate does not rise over time.*try --penalizer/.test((e as Error).message) &&
+    pattern.test((e as Error).message);
+
+  it("constant 70% retention ran to α = 5.9e22, β = 1.4e23 (LL printed as 0, S(t) = 1): now α, β → ∞", () => {
+    assert.throws(() => fitSbg(constant), boundary(/alpha = 5\.\d\de\+22 → ∞; beta = 1\.\d\de\+23 → ∞/));
+    // The supremum: one churn probability θ = 0.3 for everyone (α, β → ∞ with α/(α+β) = 0.3), LL −1868.89.
+    assertClose(sbgLogLikelihood({ alpha: 3e6, beta: 7e6 }, constant), -1868.888, { abs: 1e-3 }, "LL near the limit");
+  });
+
+  it("everyone churned by period 2, no one censored (α = 5.6e86 before): E_CONVERGENCE", () => {
+    assert.throws(() => fitSbg({ alive: [1000, 500, 0] }), boundary(/alpha = .* → ∞/));
+  });
+
+  it("falling retention stops at α = 1.7e7 inside 1e8: on a ridge, one churn probability for everyone is as likely", () => {
+    assert.throws(
+      () => fitSbg({ alive: [1000, 600, 200, 0] }),
+      boundary(/alpha = 1\.\d\de\+7, beta = 1\.\d\de\+7 on a ridge: one churn probability for everyone is as likely/),
+    );
+  });
+
+  it("with --penalizer the same cohort fits (finite α, β below the limit's likelihood)", () => {
+    const fit = fitSbg(constant, { penalizer: 0.01 });
+    assert.ok(fit.convergence.converged && fit.params.alpha < 10 && fit.params.beta < 10, JSON.stringify(fit.params));
+    assert.ok(fit.logLikelihood < -1868.888, `LL ${fit.logLikelihood}`);
   });
 });
