@@ -1,7 +1,6 @@
 /**
- * summarizeFile builds per-day purchases when a file has no order column (refunds netted in the same aggregation) or
- * every row has an order id (orders merged into their days in one statement): its report and summary must be
- * exactly those of the per-purchase table that loadPurchases builds.
+ * summarizeFile builds per-day purchases when a file has no order column (refunds netted in the same aggregation):
+ * its report and summary must be exactly those of the per-purchase table that loadPurchases builds.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -80,65 +79,4 @@ test("the benchmark's plain log (30,000 rows: refunds, bad rows): identical repo
   assert.deepEqual(r.summary, ref.summary);
   assert.equal(r.excludedAfterEnd, ref.excludedAfterEnd);
   assert.equal(r.customersSeen, ref.customersSeen);
-});
-
-test("the benchmark's orders log (30,000 rows: line items, duplicated lines, cancellations, refunds): identical", async () => {
-  const file = join(tmp, "orders.csv");
-  writeTransactions(file, 30_000, 5, "orders");
-  const options = {
-    order: "order_id",
-    status: "status",
-    excludeStatus: ["cancelled"],
-    end: "2024-03-31",
-    holdoutEnd: "2024-07-01",
-    unit: "week" as const,
-  };
-  const conn = await openDuckDb();
-  try {
-    assert.equal((await ingestTransactions(conn, file, { ...options, forSummary: true })).perDay, true);
-  } finally {
-    closeDuckDb(conn);
-  }
-  const r = await summarizeFile(file, options);
-  const ref = await perPurchase(file, options);
-  const ing = r.ingestion;
-  assert.ok(ing.rowsMerged > 0 && ing.rowsRefunded > 0 && ing.rowsExcludedStatus > 0 && ing.rowsQuarantined > 0);
-  assert.deepEqual(r.ingestion, ref.ingestion);
-  assert.deepEqual(r.summary, ref.summary);
-  assert.equal(r.customersSeen, ref.customersSeen);
-});
-
-test("orders: a hand-checked log with a duplicated line, two orders on one day and a refunded order", async () => {
-  const file = join(tmp, "hand-orders.csv");
-  writeFileSync(
-    file,
-    [
-      "order_id,customer_id,date,amount",
-      "A,c1,2024-01-01,10.00",
-      "A,c1,2024-01-01,10.00", // the same line exported twice
-      "A,c1,2024-01-01,2.50",
-      "B,c1,2024-01-01,4.00", // a second order on day 1: one purchase day of 16.50
-      "C,c1,2024-01-05,6.00",
-      "C,c1,2024-01-07,-6.00", // order C refunded in full: no purchase
-      "D,c1,2024-01-08,3.00",
-    ].join("\n"),
-  );
-  const options = { order: "order_id", end: "2024-01-08", unit: "day" as const };
-  const r = await summarizeFile(file, options);
-  const { byReason, columns, files, ...counts } = r.ingestion;
-  assert.deepEqual(counts, {
-    rowsRead: 7,
-    rowsUsed: 3, // orders A, B, D
-    rowsMerged: 1, // A's second distinct line
-    rowsQuarantined: 0,
-    rowsExcludedStatus: 0,
-    rowsExcludedCustomer: 0,
-    rowsDuplicate: 1,
-    rowsRefunded: 2, // order C's two rows
-  });
-  assert.deepEqual([...r.summary.frequency, ...r.summary.recency, ...r.summary.T], [1, 7, 7]);
-  assert.deepEqual([...r.summary.monetary!], [3]);
-  const ref = await perPurchase(file, options);
-  assert.deepEqual(r.ingestion, ref.ingestion);
-  assert.deepEqual(r.summary, ref.summary);
 });

@@ -44,10 +44,9 @@ export interface CleanOptions {
    */
   purchasesShaped?: string;
   /**
-   * Only a per-customer summary will be made: without an order column, or when every row has an order id, build
-   * `purchases` with one row per customer and purchase day (amount DECIMAL(18, 6), exactly what the summary would add
-   * up for that day) in the statement that nets refunds (and merges orders), instead of one row per purchase. Same
-   * counts, same summary, one pass less.
+   * Only a per-customer summary will be made: without an order column, build `purchases` with one row per customer
+   * and purchase day (amount DECIMAL(18, 6), exactly what the summary would add up for that day) in the one
+   * aggregation that nets refunds, instead of one row per purchase. Same counts, same summary, one pass less.
    */
   perDay?: boolean;
 }
@@ -184,41 +183,6 @@ export async function cleanStaged(conn: DuckDBConnection, stage: string, o: Clea
     sum(amount) as amount, count(*) as n, coalesce(min(amount) < 0, false) as has_neg`;
   const dayOf = `case when __d >= ${late / 2} then __d - ${late} else __d end`;
   await run(conn, "drop table if exists __li_groups");
-  if (grouped === "true" && o.perDay) {
-    // every row has an order id and only a summary follows: the orders go straight into purchase days (the amount
-    // of a day is the exact DECIMAL sum of its orders' amounts, as the summary would add them), with the counts
-    // each day's orders give; a day whose orders were all refunded is dropped after counting
-    await run(
-      conn,
-      `create table purchases as
-        select customer_id, day,
-          count(*) filter (where not ${netted})::bigint as kept,
-          coalesce(sum(n - 1) filter (where not ${netted}), 0)::bigint as merged,
-          coalesce(sum(n) filter (where ${netted}), 0)::bigint as refunded,
-          sum(amount::decimal(18, 6)) filter (where not ${netted}) as amount
-        from (select customer_id, (${dayOf})::integer as day, amount, n, has_neg from (
-          select customer as customer_id, ${aggregates} from (${rows}) group by customer, order_id))
-        group by customer_id, day`,
-    );
-    const d = (
-      await run(
-        conn,
-        `select coalesce(sum(kept), 0)::bigint as kept, coalesce(sum(merged), 0)::bigint as merged,
-          coalesce(sum(refunded), 0)::bigint as refunded from purchases`,
-      )
-    ).getRowObjectsJson()[0];
-    await run(
-      conn,
-      `delete from purchases where kept = 0;
-       alter table purchases drop column kept; alter table purchases drop column merged;
-       alter table purchases drop column refunded; drop table if exists __li_extra;`,
-    );
-    counts.rowsUsed = num(d.kept);
-    counts.rowsMerged = num(d.merged);
-    counts.rowsRefunded = num(d.refunded);
-    counts.perDay = true;
-    return counts;
-  }
   if (grouped === "true") {
     // every row has an order id: the aggregate becomes the purchases table (netted orders deleted, counts dropped)
     await run(
