@@ -28,6 +28,7 @@ test("summarize on a terminal: a finished line per step on stderr, the same stdo
   const steps = [...tty.err.matchAll(/✓ ([^(]+) \(\d+\.\d s\)/g)].map((m) => m[1]);
   assert.deepEqual(steps, [
     "reading orders.csv",
+    "parsing and checking the rows of orders.csv",
     "checking and quarantining rows",
     "cleaning: duplicates, orders, refunds",
     "summarising customers",

@@ -193,7 +193,15 @@ async function ingest(
   for (let i = 0; i < sources.length; i++) {
     const table = `__loyal_stage_${i}`;
     tables.push(table, `${table}_lines`);
-    const ctx = { conn, fileIdx: i, map: maps[i], dates: { format: options.dateFormat, tz }, dupKeys, exclude };
+    const ctx = {
+      conn,
+      fileIdx: i,
+      map: maps[i],
+      dates: { format: options.dateFormat, tz },
+      dupKeys,
+      exclude,
+      step: (label: string) => tracker.step(label),
+    };
     const src = sources[i];
     tracker.step(`reading ${sources.length > 1 ? `${i + 1}/${sources.length} ` : ""}${basename(src.file)}`);
     if (src.kind === "parquet" || src.kind === "json-array") {

@@ -9,7 +9,7 @@
  * typed reader only; the line reader quarantines its pieces as parse errors.
  */
 import { rm } from "node:fs/promises";
-import { dirname } from "node:path";
+import { basename, dirname } from "node:path";
 import { LoyalError } from "../../errors.ts";
 import { type DuckDBConnection, sqlIdent, sqlString } from "../duckdb.ts";
 import type { ColumnMap, Role } from "./column-map.ts";
@@ -136,6 +136,8 @@ export interface StageContext {
   dupKeys: boolean;
   /** Status values (lower case) and customer ids whose rows are excluded (the `excl` column). */
   exclude?: { status: string[]; customers: string[] };
+  /** Names a sub-step for the progress display (see data/progress.ts). */
+  step?: (label: string) => void;
 }
 
 /**
@@ -273,6 +275,7 @@ async function readLines(conn: DuckDBConnection, file: string): Promise<number> 
  */
 export async function stageLines(ctx: StageContext, src: SourceInfo, table: string): Promise<void> {
   await readLines(ctx.conn, src.file);
+  ctx.step?.(`parsing and checking the rows of ${basename(src.file)}`);
   await stageFromLines(ctx, src, table);
 }
 
