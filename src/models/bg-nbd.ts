@@ -10,6 +10,7 @@ import { LoyalError } from "../errors.ts";
 import type { Rng } from "../math/random.ts";
 import { betaln, digamma, gammaln } from "../math/special.ts";
 import { bracketOverAm1 } from "./bg-bracket.ts";
+import { boundaryError, boundaryProblems, type LimitModel } from "./boundary.ts";
 import { informationCriteria, maximizeLikelihood, totalWeight } from "./fit.ts";
 import { fewValuesIndex, frequencyIndex, requireRepeatPurchases, type ValueIndex, validateRfm } from "./rfm-cache.ts";
 import type { FitOptions, FittedModel } from "./types.ts";
@@ -138,7 +139,10 @@ export function bgNbdLogLikelihood(params: BgNbdParams, data: RfmData): number {
  * @param options weights, penalizer, starting values
  * @returns the fitted model with standard errors and its convergence report
  * @throws LoyalError E_INPUT for an invalid summary, E_CONVERGENCE when the fit fails or the data cannot identify
- *   it (no customer with a repeat purchase, or a single repeat-purchase history: see requireRepeatPurchases)
+ *   it (no customer with a repeat purchase, or a single repeat-purchase history: see requireRepeatPurchases), or
+ *   when its optimum is on the boundary (r, a or b beyond 1e±8, or, unpenalised, a limit model as likely as the
+ *   fit: one dropout probability, dropout at the first opportunity or never, or one purchase rate for everyone: see
+ *   bgFamilyBoundaryProblems)
  * @see lifetimes BetaGeoFitter.fit
  */
 export function fitBgNbd(data: RfmData, options: FitOptions = {}): FittedModel<BgNbdParams> {
@@ -167,9 +171,12 @@ export function fitBgNbd(data: RfmData, options: FitOptions = {}): FittedModel<B
     maxIterations: options.maxIterations,
     logLikelihood: (theta, g) => bgNbdLogLikelihoodWithGradient(theta, d, g),
   });
+  const params = res.params as BgNbdParams;
+  const bad = bgFamilyBoundaryProblems(params, res.logLikelihood, d, 0, (options.penalizer ?? 0) > 0);
+  if (bad.length > 0) throw boundaryError("bg-nbd", bad, BG_FAMILY_BOUNDARY_ADVICE, res);
   return {
     model: "bg-nbd",
-    params: res.params as BgNbdParams,
+    params,
     standardErrors: res.standardErrors,
     intervals: res.intervals,
     logCovariance: res.logCovariance,
@@ -179,6 +186,180 @@ export function fitBgNbd(data: RfmData, options: FitOptions = {}): FittedModel<B
     penalizer: options.penalizer ?? 0,
     convergence: res.convergence,
   };
+}
+
+/** What the user can do when a BG/NBD or MBG/NBD optimum is on the boundary. */
+export const BG_FAMILY_BOUNDARY_ADVICE =
+  "the data cannot tell the fitted parameters from a limit model (few distinct repeat-purchase histories, or too little heterogeneity across customers); try --penalizer (it bounds parameters that run to ∞, not to 0), or more customers with repeat purchases";
+
+/**
+ * Why a BG/NBD (`shift` 0) or MBG/NBD (`shift` 1) optimum is on the boundary of the parameter space (see
+ * boundary.ts). The dimensionless shapes r, a and b are bounded to 1e±8 (α carries the unit of time, so it is not
+ * bounded; on the ridge below it runs to ∞ with r): beyond, the optimiser has run to a limit model and stopped where
+ * the gradient flattened (a = 9e8, b = 1e-9, r = 2.7e8 with 3 repeat histories among 1,000 one-time buyers;
+ * r = 3e7, b = 4.5e9 for a single customer), where the log-likelihood has lost its digits (r, α ≈ 1e12 give a
+ * positive one). A penalised fit is bounded on the ∞ side only: the penalty λ·Σθ² pulls parameters towards 0, so a
+ * shape near 0 is what the user asked for (a = 1e-32 for a single customer), not a failure to identify the model.
+ * Unpenalised, the three limit models that keep the fitted means must be less likely than the fit: a, b → ∞ at
+ * p = a/(a+b) (one dropout probability for everyone), a, b → 0 at π = a/(a+b) (p is 1 for a share π of customers and
+ * 0 for the others: each drops out at the first opportunity or never; a = 2.6e-7, b = 5.4e-7 in the torture data)
+ * and r, α → ∞ at λ = r/α (one purchase rate for everyone: Poisson purchasing instead of NBD). A fit on a ridge
+ * has a log-likelihood below its limit's (the supremum), so the check fires wherever along the ridge the optimiser
+ * stopped. The limits are evaluated in closed form and the
+ * fit is re-evaluated in the same cancellation-free form for the comparison (see bgFamilyLimitLogLikelihood): at
+ * r ≈ 7e7 the likelihood's r·ln α − (r+x)·ln(α+T) has lost ~1e-3 over a few thousand rows, more than the
+ * tolerance. Each is one pass over the rows; the limit models are not refitted (the limit at the fitted p or λ can
+ * only be below the limit model's maximum, so a fit in a local optimum beside a better limit is not caught).
+ * @param params fitted parameters
+ * @param logLikelihood the fit's log-likelihood
+ * @param data the data fitted (with its weights)
+ * @param shift 0 for BG/NBD, 1 for MBG/NBD (dropout also possible at time 0)
+ * @param penalized whether the fit was penalised (then only parameters beyond 1e8 count)
+ * @returns the problems found, empty for an interior optimum
+ * @example bgFamilyBoundaryProblems({ r: 3e7, alpha: 3e8, a: 2e-8, b: 4.5e9 }, -9.9, oneCustomer, 0, false) // => ["b = 4.50e+9 → ∞"]
+ */
+export function bgFamilyBoundaryProblems(
+  params: BgNbdParams,
+  logLikelihood: number,
+  data: RfmData,
+  shift: 0 | 1,
+  penalized: boolean,
+): string[] {
+  const other = Number.isFinite(logLikelihood) ? [] : [`log-likelihood ${logLikelihood}`];
+  const { r, alpha, a, b } = params;
+  const shapes = [
+    ["r", r],
+    ["a", a],
+    ["b", b],
+  ] as const;
+  const bounded = penalized ? shapes.filter(([, v]) => v >= 1) : shapes;
+  return boundaryProblems({ bounded, logLikelihood, penalized }, other, (): LimitModel[] => {
+    const dropout = bgFamilyLimitLogLikelihood(params, data, shift, "dropout");
+    const rate = bgFamilyLimitLogLikelihood(params, data, shift, "rate");
+    const polar = bgFamilyLimitLogLikelihood(params, data, shift, "polar");
+    // Measured from the fit's log-likelihood in the same accurate form (only needed when a limit comes close).
+    const near = Math.max(dropout, rate, polar) >= logLikelihood - 1;
+    const shiftLL = near ? logLikelihood - bgFamilyLimitLogLikelihood(params, data, shift, "none") : 0;
+    return [
+      {
+        logLikelihood: dropout + shiftLL,
+        problem: `a = ${a.toExponential(2)}, b = ${b.toExponential(2)} on a ridge: one dropout probability for everyone is as likely`,
+      },
+      {
+        logLikelihood: rate + shiftLL,
+        problem: `r = ${r.toExponential(2)}, alpha = ${alpha.toExponential(2)} on a ridge: one purchase rate for everyone (Poisson, not NBD) is as likely`,
+      },
+      {
+        logLikelihood: polar + shiftLL,
+        problem: `a = ${a.toExponential(2)}, b = ${b.toExponential(2)} on a ridge: each customer dropping out either at the first opportunity or never is as likely`,
+      },
+    ];
+  });
+}
+
+/** Above this frequency, ln Γ(r+x) − ln Γ(r) and the Beta ratio are taken from gammaln/betaln, not summed. */
+const SUM_TERMS = 1000;
+
+/**
+ * Total log-likelihood of a BG/NBD-family model (`homogeneous` "none") or of one of its limit models, at the fitted
+ * parameters, in a form free of cancellation for large parameters. The per-customer likelihood is
+ * D(x) · [N(T) + c · R · N(t_x)] with D(x) = B(a, b+k)/B(a, b) = Π_{j<k} (b+j)/(a+b+j), R = a/(b+k−1),
+ * N(t) = Γ(r+x)/Γ(r) · α^r (α+t)^{−(r+x)}, ln N(t) = Σ_{j<x} ln(r+j) − r·log1p(t/α) − x·ln(α+t), k = x + s
+ * (s = `shift`) and c = 1 when k > 0. With "dropout", a, b → ∞ at p = a/(a+b): D(x) → (1−p)^k, R → p/(1−p). With
+ * "polar", a, b → 0 at π = a/(a+b): D(x) → 1 − π for k ≥ 1, R → π/(1−π) for k = 1 and 0 for k ≥ 2. With "rate",
+ * r, α → ∞ at λ = r/α: N(t) → λ^x e^{−λt}.
+ * @param params the fitted parameters
+ * @param data summaries (optionally weighted)
+ * @param shift 0 for BG/NBD, 1 for MBG/NBD
+ * @param homogeneous which limit model, or "none" for the model itself
+ * @returns the total log-likelihood
+ * @example bgFamilyLimitLogLikelihood({ r: 0.24, alpha: 4.4, a: 2.5e6, b: 7.5e6 }, cdnowRounded, 0, "dropout") // ≈ -9629.926830 (the model's own LL there: -9629.926747)
+ */
+export function bgFamilyLimitLogLikelihood(
+  params: BgNbdParams,
+  data: RfmData,
+  shift: 0 | 1,
+  homogeneous: "none" | "dropout" | "polar" | "rate",
+): number {
+  const { r, alpha, a, b } = params;
+  const { values, index } = frequencyIndex(data);
+  const m = values.length;
+  const lnD = new Float64Array(m);
+  const lnR = new Float64Array(m);
+  const lnN0 = new Float64Array(m); // the part of ln N(t) that does not depend on t
+  const lnP = Math.log(a) - Math.log(a + b);
+  const lnQ = Math.log(b) - Math.log(a + b);
+  const lnLambda = Math.log(r) - Math.log(alpha);
+  const lambda = r / alpha;
+  const lbAB = betaln(a, b);
+  const lgR = gammaln(r);
+  const rate = homogeneous === "rate";
+  for (let j = 0; j < m; j++) {
+    const x = values[j];
+    const k = x + shift;
+    if (homogeneous === "dropout") {
+      lnD[j] = k * lnQ;
+      lnR[j] = k > 0 ? lnP - lnQ : Number.NEGATIVE_INFINITY;
+    } else if (homogeneous === "polar") {
+      lnD[j] = k > 0 ? lnQ : 0;
+      lnR[j] = k === 1 ? lnP - lnQ : Number.NEGATIVE_INFINITY;
+    } else {
+      if (k <= SUM_TERMS) {
+        let sum = 0;
+        for (let i = 0; i < k; i++) sum += Math.log1p(-a / (a + b + i));
+        lnD[j] = sum;
+      } else lnD[j] = betaln(a, b + k) - lbAB;
+      lnR[j] = k > 0 ? Math.log(a) - Math.log(b + k - 1) : Number.NEGATIVE_INFINITY;
+    }
+    if (rate) lnN0[j] = x * lnLambda;
+    else if (x <= SUM_TERMS) {
+      let sum = 0;
+      for (let i = 0; i < x; i++) sum += Math.log(r + i);
+      lnN0[j] = sum;
+    } else lnN0[j] = gammaln(r + x) - lgR;
+  }
+  const { frequency, recency, T, weights } = data;
+  // The t-dependent part, −λt or −r·log1p(t/α) − x·ln(α+t), from once-per-distinct-value logs when there are few.
+  const tIdx = rate ? null : fewValuesIndex(T);
+  const rIdx = rate ? null : fewValuesIndex(recency);
+  const l1T = rate ? T : log1pOver(alpha, T, tIdx);
+  const l1R = rate ? recency : log1pOver(alpha, recency, rIdx);
+  const lnAT = rate ? T : logShifted(alpha, T, tIdx);
+  const lnAR = rate ? recency : logShifted(alpha, recency, rIdx);
+  let total = 0;
+  for (let i = 0; i < frequency.length; i++) {
+    const w = weights ? weights[i] : 1;
+    if (w === 0) continue;
+    const j = index[i];
+    const x = values[j];
+    let u: number;
+    if (rate) u = lnN0[j] - lambda * T[i];
+    else {
+      const q = tIdx ? tIdx.index[i] : i;
+      u = lnN0[j] - r * l1T[q] - x * lnAT[q];
+    }
+    let lse = u;
+    if (lnR[j] !== Number.NEGATIVE_INFINITY) {
+      let v: number;
+      if (rate) v = lnN0[j] - lambda * recency[i];
+      else {
+        const q = rIdx ? rIdx.index[i] : i;
+        v = lnN0[j] - r * l1R[q] - x * lnAR[q];
+      }
+      v += lnR[j];
+      lse = Math.max(u, v) + Math.log1p(Math.exp(-Math.abs(u - v)));
+    }
+    total += w * (lnD[j] + lse);
+  }
+  return total;
+}
+
+/** log1p(v / α) for each distinct value (with an index) or each row. */
+function log1pOver(alpha: number, column: Float64Array, idx: ValueIndex | null): Float64Array {
+  const src = idx ? idx.values : column;
+  const out = new Float64Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = Math.log1p(src[i] / alpha);
+  return out;
 }
 
 /**

@@ -12,6 +12,8 @@ import { LoyalError } from "../errors.ts";
 import type { Rng } from "../math/random.ts";
 import { betaln, digamma, gammaln } from "../math/special.ts";
 import { bracketOverAm1 as bgBracketOverAm1 } from "./bg-bracket.ts";
+import { BG_FAMILY_BOUNDARY_ADVICE, bgFamilyBoundaryProblems } from "./bg-nbd.ts";
+import { boundaryError } from "./boundary.ts";
 import { informationCriteria, maximizeLikelihood, totalWeight } from "./fit.ts";
 import { frequencyIndex, requireRepeatPurchases, validateRfm } from "./rfm-cache.ts";
 import type { FitOptions, FittedModel } from "./types.ts";
@@ -128,7 +130,8 @@ export function mbgNbdLogLikelihood(params: MbgNbdParams, data: RfmData): number
  * @param options weights, penalizer, starting values
  * @returns the fitted model with standard errors and its convergence report
  * @throws LoyalError E_INPUT for an invalid summary, E_CONVERGENCE when the fit fails or the data cannot identify
- *   it (no customer with a repeat purchase, or a single repeat-purchase history: see requireRepeatPurchases)
+ *   it (no customer with a repeat purchase, or a single repeat-purchase history: see requireRepeatPurchases), or
+ *   when its optimum is on the boundary (as BG/NBD's: see bgFamilyBoundaryProblems in bg-nbd.ts)
  * @see lifetimes ModifiedBetaGeoFitter.fit
  * @example fitMbgNbd(cdnowRounded).params // ≈ { r: 0.524838, alpha: 6.182992, a: 0.891356, b: 1.613999 }
  */
@@ -157,9 +160,13 @@ export function fitMbgNbd(data: RfmData, options: FitOptions = {}): FittedModel<
     maxIterations: options.maxIterations,
     logLikelihood: (theta, g) => mbgNbdLogLikelihoodWithGradient(theta, d, g),
   });
+  // Same boundary check as BG/NBD (see bgFamilyBoundaryProblems), with dropout possible at time 0 (shift 1).
+  const params = res.params as MbgNbdParams;
+  const bad = bgFamilyBoundaryProblems(params, res.logLikelihood, d, 1, (options.penalizer ?? 0) > 0);
+  if (bad.length > 0) throw boundaryError("mbg-nbd", bad, BG_FAMILY_BOUNDARY_ADVICE, res);
   return {
     model: "mbg-nbd",
-    params: res.params as MbgNbdParams,
+    params,
     standardErrors: res.standardErrors,
     intervals: res.intervals,
     logCovariance: res.logCovariance,
