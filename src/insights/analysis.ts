@@ -4,6 +4,7 @@
 import { type SummarizeFileOptions, type SummarizeFileResult, summarizeFile } from "../data/summarize-file.ts";
 import { fitSummary } from "../models/fit-summary.ts";
 import type { FittedModel } from "../models/types.ts";
+import { warn } from "../warnings.ts";
 import { type CustomerScores, scoreCustomers } from "./clv.ts";
 
 export interface AnalysisOptions extends SummarizeFileOptions {
@@ -50,7 +51,17 @@ export async function analyzeTransactions(source: string | string[], options: An
   let repeatCustomers = 0;
   for (let i = 0; i < s.frequency.length; i++) if (s.frequency[i] > 0) repeatCustomers++;
   let spendModel: FittedModel | undefined;
-  if (s.monetary && repeatCustomers >= 2) spendModel = fitSummary("gamma-gamma", s, { penalizer: options.penalizer });
+  let spenders = 0;
+  if (s.monetary) for (let i = 0; i < s.frequency.length; i++) if (s.frequency[i] > 0 && s.monetary[i] > 0) spenders++;
+  if (spenders >= 2) {
+    try {
+      spendModel = fitSummary("gamma-gamma", s, { penalizer: options.penalizer });
+    } catch (e) {
+      warn("W_SPEND_MODEL", `no spend model, so no CLV: the Gamma-Gamma fit failed (${(e as Error).message})`);
+    }
+  } else if (s.monetary && repeatCustomers > 0) {
+    warn("W_SPEND_MODEL", "no spend model, so no CLV: fewer than 2 repeat customers with a positive spend");
+  }
   options.onProgress?.("scoring customers", undefined);
   const horizon = options.horizon ?? (52 * 7) / { day: 1, week: 7, month: 365.25 / 12, year: 365.25 }[s.unit];
   const scores = scoreCustomers(purchaseModel, s, {

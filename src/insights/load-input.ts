@@ -17,6 +17,8 @@ import type { Purchases } from "./purchases.ts";
 export interface InsightInputOptions extends SummarizeFileOptions {
   /** Fit this purchase model (and Gamma-Gamma when there are amounts); omit to fit nothing. */
   model?: string;
+  /** L2 penalty for the fits (default 0). */
+  penalizer?: number;
   /** Use these fitted models instead of fitting. */
   purchaseModel?: FittedModel;
   spendModel?: FittedModel;
@@ -71,13 +73,15 @@ export async function loadInsightInput(source: string | string[], options: Insig
     const last = options.holdoutEnd ? isoToDay(options.holdoutEnd, "holdoutEnd") : endDay;
     const purchases = await readPurchasesTable(conn, last);
     const out: InsightInput = { purchases, summary: r.summary, end: r.end, endDay, ingestion };
-    out.purchaseModel = options.purchaseModel ?? (options.model ? fitSummary(options.model, r.summary) : undefined);
+    out.purchaseModel =
+      options.purchaseModel ??
+      (options.model ? fitSummary(options.model, r.summary, { penalizer: options.penalizer }) : undefined);
     let repeat = 0;
     for (const x of r.summary.frequency) if (x > 0) repeat++;
     out.spendModel = options.spendModel;
     if (!out.spendModel && options.model && r.summary.monetary && repeat >= 2) {
       try {
-        out.spendModel = fitSummary("gamma-gamma", r.summary);
+        out.spendModel = fitSummary("gamma-gamma", r.summary, { penalizer: options.penalizer });
       } catch (e) {
         warn("W_SPEND_MODEL", `no spend model, so no CLV: the Gamma-Gamma fit failed (${(e as Error).message})`);
       }

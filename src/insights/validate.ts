@@ -30,6 +30,8 @@ export interface ValidationOptions extends SufficiencyOptions {
   maxFrequencyBin?: number;
   /** Length of a tracking period in days (default 7: weekly). */
   trackingPeriodDays?: number;
+  /** L2 penalty for the fits (default 0). */
+  penalizer?: number;
 }
 
 export interface ValidationInput {
@@ -259,11 +261,11 @@ export function validateHoldout(
   const names = models === "all" ? listPurchaseModels() : models;
   if (names.length === 0) throw new LoyalError("E_USAGE", "no model to validate");
   const checks = dataSufficiency(summary, options);
-  const fitted = names.map((name) => fitSummary(name, summary));
+  const fitted = names.map((name) => fitSummary(name, summary, { penalizer: options.penalizer }));
   let spendModel = input.spendModel;
   if (!spendModel && summary.monetary) {
     try {
-      spendModel = fitSummary("gamma-gamma", summary);
+      spendModel = fitSummary("gamma-gamma", summary, { penalizer: options.penalizer });
     } catch (e) {
       warn("W_SPEND_MODEL", `no spend comparison: the Gamma-Gamma fit failed (${(e as Error).message})`);
     }

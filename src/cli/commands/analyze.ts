@@ -16,6 +16,7 @@ import { createProgress } from "../progress.ts";
 import { COMPACT_CHARS } from "../table.ts";
 import { addTransactionOptions, type TransactionFlags, toSummarizeOptions } from "../transaction-options.ts";
 import { fitResult } from "./fit.ts";
+import { PENALIZER_HELP, parsePenalizer } from "./insight-common.ts";
 import { parsePositive, scoreColumns } from "./predict.ts";
 
 export interface AnalyzeFlags extends TransactionFlags {
@@ -24,6 +25,7 @@ export interface AnalyzeFlags extends TransactionFlags {
   horizon?: string;
   months: string;
   discount: string;
+  penalizer: string;
   json?: boolean;
 }
 
@@ -32,6 +34,7 @@ export function addAnalyzeOptions(cmd: Command, defaultDir: string): Command {
   return cmd
     .option("-o, --output <dir>", "output directory", defaultDir)
     .option("--model <name>", "purchase model", "bg-nbd")
+    .option("--penalizer <x>", PENALIZER_HELP, "0")
     .option("--horizon <t>", "horizon for expected purchases in the time unit (default: 52 weeks)")
     .option("--months <n>", "CLV horizon in months", "12")
     .option("--discount <rate>", "monthly discount rate", "0.01")
@@ -47,6 +50,7 @@ export async function runAnalyze(ctx: CliContext, sources: string[], flags: Anal
     model: flags.model,
     horizon: flags.horizon ? parsePositive("--horizon", flags.horizon) : undefined,
     months: parsePositive("--months", flags.months, true),
+    penalizer: parsePenalizer(flags.penalizer),
     discount: Number(flags.discount),
   });
   progress.step(`writing ${flags.output}`);

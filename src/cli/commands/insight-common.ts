@@ -15,10 +15,26 @@ import { addTransactionOptions, type TransactionFlags, toSummarizeOptions } from
 
 export interface InsightFlags extends TransactionFlags {
   model?: string;
+  penalizer?: string;
   modelFile?: string;
   spendModelFile?: string;
   output?: string;
   json?: boolean;
+}
+
+/** Help text of --penalizer on the commands that fit models. */
+export const PENALIZER_HELP =
+  "L2 penalty on the model parameters (for small or homogeneous data whose fit runs to the boundary)";
+
+/**
+ * Parses --penalizer.
+ * @throws LoyalError E_USAGE unless it is a number >= 0
+ */
+export function parsePenalizer(value: string | undefined): number {
+  const x = Number(value ?? "0");
+  if (!(x >= 0) || !Number.isFinite(x))
+    throw new LoyalError("E_USAGE", `--penalizer must be a number >= 0, got '${value}'`);
+  return x;
 }
 
 /**
@@ -29,6 +45,7 @@ export function addInsightOptions(cmd: Command, models: boolean): Command {
   if (models)
     cmd
       .option("--model <name>", "purchase model to fit", "bg-nbd")
+      .option("--penalizer <x>", PENALIZER_HELP, "0")
       .option("--model-file <file>", "use this fitted purchase model (from `loyal fit`) instead of fitting")
       .option("--spend-model-file <file>", "use this fitted gamma-gamma model instead of fitting");
   return cmd
@@ -55,6 +72,7 @@ export async function loadInput(
     ...toSummarizeOptions(flags),
     onProgress: progress.listener(),
     model: fit && !purchaseModel ? (flags.model ?? "bg-nbd") : undefined,
+    penalizer: parsePenalizer(flags.penalizer),
     purchaseModel,
     spendModel,
   });

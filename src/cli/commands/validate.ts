@@ -9,7 +9,17 @@ import { LoyalError } from "../../errors.ts";
 import { validateHoldout } from "../../insights/validate.ts";
 import { type CliContext, printJson } from "../context.ts";
 import { COMPACT_CHARS } from "../table.ts";
-import { addInsightOptions, f, type InsightFlags, loadInput, num, PLAIN, writeRows } from "./insight-common.ts";
+import {
+  addInsightOptions,
+  f,
+  type InsightFlags,
+  loadInput,
+  num,
+  PENALIZER_HELP,
+  PLAIN,
+  parsePenalizer,
+  writeRows,
+} from "./insight-common.ts";
 
 interface ValidateFlags extends InsightFlags {
   trackingDays: string;
@@ -25,6 +35,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--max-frequency <k>", "frequency bins 0..k-1 and k+", "7");
   addInsightOptions(cmd, false)
     .option("--model <name|all>", "purchase model to validate, or all", "bg-nbd")
+    .option("--penalizer <x>", PENALIZER_HELP, "0")
     .action(async (sources: string[], flags: ValidateFlags) => {
       if (!flags.end) throw new LoyalError("E_USAGE", "validate needs --end (the calibration end)");
       if (!flags.holdoutEnd) throw new LoyalError("E_USAGE", "validate needs --holdout-end");
@@ -36,6 +47,7 @@ export function register(program: Command, ctx: CliContext): void {
         {
           trackingPeriodDays: num("--tracking-days", flags.trackingDays, 1),
           maxFrequencyBin: num("--max-frequency", flags.maxFrequency, 1),
+          penalizer: parsePenalizer(flags.penalizer),
         },
       );
       if (flags.output)
