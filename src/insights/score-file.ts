@@ -19,12 +19,22 @@ import type { ScoreOptions } from "./clv.ts";
 import type { ScoreChunkJob } from "./score-format.ts";
 import { RangeError2, type RangeResult, type RangeTask, scoreRange } from "./score-range.ts";
 
+/**
+ * Input size from which the scorer uses worker threads by default. Measured with `npm run bench -- score` on the
+ * 2-core machine: 2M customers (76 MB) took 2.0 s on the main thread and 3.5 s on two workers, 10M (378 MB) 8.0 s
+ * and 5.65 s; the lines cross near 5.7M customers, about 200 MB.
+ */
+export const WORKERS_FROM_BYTES = 192 * 1024 * 1024;
+
 export interface ScoreFileOptions extends Omit<ScoreOptions, "spendModel"> {
   model: FittedModel;
   spendModel?: FittedModel;
   /** Bytes of input a worker reads, parses and scores at a time (default 8 MiB): this bounds the memory. */
   blockSize?: number;
-  /** Worker threads (default: the number of cores; 0 scores on the main thread). */
+  /**
+   * Worker threads; 0 scores on the main thread. Default: the number of cores (at most 8) for inputs of at least
+   * {@link WORKERS_FROM_BYTES}, else 0 (starting workers costs more than it saves on smaller files).
+   */
   workers?: number;
   /** Unit of a file without a `# unit:` line (default: the model's unit). */
   unit?: TimeUnit;
@@ -234,7 +244,7 @@ export async function scoreSummaryFile(
       unit,
     };
     const size = (await stat(csvIn)).size;
-    const nWorkers = options.workers ?? Math.min(availableParallelism(), 8);
+    const nWorkers = options.workers ?? (size >= WORKERS_FROM_BYTES ? Math.min(availableParallelism(), 8) : 0);
     const ranges = await splitRanges(csvIn, layout.dataStart, size, Math.max(1, nWorkers));
     const progress = new Array(ranges.length).fill(0);
     const report = () => options.onProgress?.(progress.reduce((a, b) => a + b, 0));

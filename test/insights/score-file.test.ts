@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { scoreCustomers } from "../../src/insights/clv.ts";
 import { formatFixed } from "../../src/insights/fast-number.ts";
-import { scoreSummaryFile } from "../../src/insights/score-file.ts";
+import { scoreSummaryFile, WORKERS_FROM_BYTES } from "../../src/insights/score-file.ts";
 import { fitSummary } from "../../src/models/fit-summary.ts";
 import { cdnowWithSpend, root } from "../helpers/datasets.ts";
 
@@ -35,6 +35,16 @@ describe("streaming scorer (scoreSummaryFile)", () => {
     let clv = 0;
     for (const v of mem.clv!) clv += v;
     assert.ok(Math.abs(r.totalClv! - clv) < 1e-6 * clv);
+  });
+
+  it("scores a file below WORKERS_FROM_BYTES on the main thread by default (workers cost more than they save)", async () => {
+    const r = await scoreSummaryFile(input, join(dir, "default.csv"), opts);
+    assert.equal(r.workers, 0);
+    assert.equal(r.rows, 2357);
+    const w2 = await scoreSummaryFile(input, join(dir, "forced.csv"), { ...opts, workers: 2 });
+    assert.equal(w2.workers, 2);
+    assert.equal(readFileSync(join(dir, "default.csv"), "utf8"), readFileSync(join(dir, "forced.csv"), "utf8"));
+    assert.equal(WORKERS_FROM_BYTES, 192 * 1024 * 1024);
   });
 
   it("gives byte-identical output on the main thread and on worker threads, and Parquet output", async () => {

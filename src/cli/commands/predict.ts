@@ -242,7 +242,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option("-o, --output <file>", "scores output (.csv or .parquet)")
     .option(
       "--stream",
-      "score a summary file of any size in bounded memory on every core (needs -o; numbers to 9 decimals)",
+      "score a summary file of any size in bounded memory, on every core from 192 MiB (needs -o; numbers to 9 decimals)",
     )
     .option("--json", "print totals (and, without -o, every customer's scores) as one JSON object")
     .action(
