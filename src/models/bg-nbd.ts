@@ -43,7 +43,7 @@ export function bgNbdLogLikelihoodWithGradient(p: ArrayLike<number>, data: RfmDa
   const dAr = new Float64Array(m);
   const dAa = new Float64Array(m);
   const dAb = new Float64Array(m);
-  const lnRatio = new Float64Array(m); // ln a - ln(b + x - 1)
+  const lnRatio = new Float64Array(m); // ln a - ln(b + (x − 1)), summed so that tiny b survives x = 1
   const psiR = digamma(r);
   const psiAB = digamma(a + b);
   const psiB = digamma(b);
@@ -58,7 +58,7 @@ export function bgNbdLogLikelihoodWithGradient(p: ArrayLike<number>, data: RfmDa
       dAa[j] = psiAB - psiABX;
       dAb[j] = digamma(b + x) - psiB + psiAB - psiABX;
     }
-    lnRatio[j] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : Number.NEGATIVE_INFINITY;
+    lnRatio[j] = x > 0 ? Math.log(a) - Math.log(b + (x - 1)) : Number.NEGATIVE_INFINITY;
   }
   const lnAlpha = Math.log(alpha);
   const { frequency, recency, T, weights } = data;
@@ -105,7 +105,7 @@ export function bgNbdLogLikelihoodWithGradient(p: ArrayLike<number>, data: RfmDa
             (w3 * (tIdx ? invAT[tIdx.index[i]] : invAT[i]) +
               (x > 0 ? w4 * (rIdx ? invAR[rIdx.index[i]] : invAR[i]) : 0)));
       ga += w * (dAa[j] + w4 / a);
-      gb += w * (dAb[j] - (x > 0 ? w4 / (b + x - 1) : 0));
+      gb += w * (dAb[j] - (x > 0 ? w4 / (b + (x - 1)) : 0));
     }
   }
   if (grad) {
@@ -309,7 +309,7 @@ export function bgFamilyLimitLogLikelihood(
         for (let i = 0; i < k; i++) sum += Math.log1p(-a / (a + b + i));
         lnD[j] = sum;
       } else lnD[j] = betaln(a, b + k) - lbAB;
-      lnR[j] = k > 0 ? Math.log(a) - Math.log(b + k - 1) : Number.NEGATIVE_INFINITY;
+      lnR[j] = k > 0 ? Math.log(a) - Math.log(b + (k - 1)) : Number.NEGATIVE_INFINITY;
     }
     if (rate) lnN0[j] = x * lnLambda;
     else if (x <= SUM_TERMS) {
@@ -372,7 +372,7 @@ export function bgNbdProbabilityAlive(p: BgNbdParams, c: Customer): number {
   const x = c.frequency;
   if (x === 0) return 1;
   const lnOdds =
-    Math.log(p.a) - Math.log(p.b + x - 1) + (p.r + x) * (Math.log(p.alpha + c.T) - Math.log(p.alpha + c.recency));
+    Math.log(p.a) - Math.log(p.b + (x - 1)) + (p.r + x) * (Math.log(p.alpha + c.T) - Math.log(p.alpha + c.recency));
   return lnOdds > 0 ? Math.exp(-lnOdds) / (1 + Math.exp(-lnOdds)) : 1 / (1 + Math.exp(lnOdds));
 }
 
@@ -384,7 +384,7 @@ export function bgNbdProbabilityAlive(p: BgNbdParams, c: Customer): number {
  */
 export function bgNbdExpectedPurchases(p: BgNbdParams, t: number, c: Customer): number {
   const x = c.frequency;
-  return (p.a + p.b + x - 1) * bracketOverAm1(p.r, p.alpha, p.a, p.b, x, c.T, t) * bgNbdProbabilityAlive(p, c);
+  return (p.a + p.b + (x - 1)) * bracketOverAm1(p.r, p.alpha, p.a, p.b, x, c.T, t) * bgNbdProbabilityAlive(p, c);
 }
 
 /**
@@ -416,7 +416,7 @@ export function bgNbdScoreMany(
     c.T = data.T[i];
     const pa = bgNbdProbabilityAlive(p, c);
     pAlive[i] = pa;
-    const mult = p.a + p.b + x - 1;
+    const mult = p.a + p.b + (x - 1);
     if (cache && tIdx) {
       const base = (fx.index[i] * nT + tIdx.index[i]) * K;
       if (Number.isNaN(cache[base])) {

@@ -154,6 +154,20 @@ describe("BG/NBD-family limit models: closed forms equal the model far out on th
     });
   }
 
+  it("bg-nbd: the log-likelihood stays finite as a, b → 0 and tends to the polar limit (b + (x − 1), not b + x − 1)", () => {
+    // b + x − 1 rounded to 0 for x = 1 once b < 1e-16, which made the log-likelihood +∞ (2.5e-21 and 1e-18 on CDNOW)
+    const p = { r: 0.24, alpha: 4.4 };
+    const limit = bgFamilyLimitLogLikelihood({ ...p, a: 0.25, b: 0.75 }, d, 0, "polar");
+    for (const k of [1e-18, 2.5e-21, 1e-100, 1e-300]) {
+      const ll = bgNbdLogLikelihood({ ...p, a: k, b: 3 * k }, d);
+      assert.ok(Number.isFinite(ll), `a = ${k}: ${ll}`);
+      assertClose(ll, limit, { abs: 1e-6 }, `a = ${k}`);
+    }
+    // and near 1e-10, where b + x − 1 lost 8 digits, the model agrees with its own accurate form
+    const small = { ...p, a: 1e-10, b: 3e-10 };
+    assertClose(bgNbdLogLikelihood(small, d), bgFamilyLimitLogLikelihood(small, d, 0, "none"), { rel: 1e-13 }, "1e-10");
+  });
+
   it("bgFamilyLimitLogLikelihood example on CDNOW", () => {
     const p = { r: 0.24, alpha: 4.4, a: 2.5e6, b: 7.5e6 };
     assertClose(bgFamilyLimitLogLikelihood(p, d, 0, "dropout"), -9629.92683, { abs: 1e-5 }, "limit");
