@@ -146,9 +146,30 @@ export function bgNbdLogLikelihood(params: BgNbdParams, data: RfmData): number {
  * @see lifetimes BetaGeoFitter.fit
  */
 export function fitBgNbd(data: RfmData, options: FitOptions = {}): FittedModel<BgNbdParams> {
+  return fitBgFamily("bg-nbd", 0, bgNbdLogLikelihoodWithGradient, data, options);
+}
+
+/**
+ * The maximum-likelihood fit shared by BG/NBD (`shift` 0) and MBG/NBD (`shift` 1): validation, the refusal of data
+ * without enough repeat histories, three starts around the mean T, the boundary check, the fitted model.
+ * @param model "bg-nbd" or "mbg-nbd"
+ * @param shift 0 for BG/NBD, 1 for MBG/NBD (dropout also possible at time 0)
+ * @param logLikelihood the model's log-likelihood of (r, α, a, b) with its gradient
+ * @param data summaries (optionally weighted)
+ * @param options weights, penalizer, starting values
+ * @returns the fitted model
+ * @throws LoyalError as fitBgNbd
+ */
+export function fitBgFamily(
+  model: "bg-nbd" | "mbg-nbd",
+  shift: 0 | 1,
+  logLikelihood: (theta: ArrayLike<number>, data: RfmData, grad?: Float64Array) => number,
+  data: RfmData,
+  options: FitOptions,
+): FittedModel<BgNbdParams> {
   const d: RfmData = options.weights ? { ...data, weights: Float64Array.from(options.weights) } : data;
   validateRfm(d);
-  requireRepeatPurchases(d, "bg-nbd");
+  requireRepeatPurchases(d, model);
   const n = totalWeight(d.frequency.length, d.weights);
   let meanT = 0;
   for (let i = 0; i < d.T.length; i++) meanT += (d.weights ? d.weights[i] : 1) * d.T[i];
@@ -162,20 +183,21 @@ export function fitBgNbd(data: RfmData, options: FitOptions = {}): FittedModel<B
         [2, Math.max(meanT * 4, 1e-3), 2, 0.5],
       ];
   const res = maximizeLikelihood({
-    model: "bg-nbd",
+    model,
     names: BG_NBD_PARAMS,
     n,
     starts,
-    firstConverged: true,
+    // BG/NBD keeps the first start that converges (as it always has); MBG/NBD tries every start
+    firstConverged: shift === 0,
     penalizer: options.penalizer,
     maxIterations: options.maxIterations,
-    logLikelihood: (theta, g) => bgNbdLogLikelihoodWithGradient(theta, d, g),
+    logLikelihood: (theta, g) => logLikelihood(theta, d, g),
   });
   const params = res.params as BgNbdParams;
-  const bad = bgFamilyBoundaryProblems(params, res.logLikelihood, d, 0, (options.penalizer ?? 0) > 0);
-  if (bad.length > 0) throw boundaryError("bg-nbd", bad, BG_FAMILY_BOUNDARY_ADVICE, res);
+  const bad = bgFamilyBoundaryProblems(params, res.logLikelihood, d, shift, (options.penalizer ?? 0) > 0);
+  if (bad.length > 0) throw boundaryError(model, bad, BG_FAMILY_BOUNDARY_ADVICE, res);
   return {
-    model: "bg-nbd",
+    model,
     params,
     standardErrors: res.standardErrors,
     intervals: res.intervals,

@@ -12,10 +12,8 @@ import { LoyalError } from "../errors.ts";
 import type { Rng } from "../math/random.ts";
 import { betaln, digamma, gammaln } from "../math/special.ts";
 import { bracketOverAm1 as bgBracketOverAm1 } from "./bg-bracket.ts";
-import { BG_FAMILY_BOUNDARY_ADVICE, bgFamilyBoundaryProblems } from "./bg-nbd.ts";
-import { boundaryError } from "./boundary.ts";
-import { informationCriteria, maximizeLikelihood, totalWeight } from "./fit.ts";
-import { frequencyIndex, requireRepeatPurchases, validateRfm } from "./rfm-cache.ts";
+import { fitBgFamily } from "./bg-nbd.ts";
+import { frequencyIndex } from "./rfm-cache.ts";
 import type { FitOptions, FittedModel } from "./types.ts";
 
 export interface MbgNbdParams {
@@ -136,46 +134,8 @@ export function mbgNbdLogLikelihood(params: MbgNbdParams, data: RfmData): number
  * @example fitMbgNbd(cdnowRounded).params // ≈ { r: 0.524838, alpha: 6.182992, a: 0.891356, b: 1.613999 }
  */
 export function fitMbgNbd(data: RfmData, options: FitOptions = {}): FittedModel<MbgNbdParams> {
-  const d: RfmData = options.weights ? { ...data, weights: Float64Array.from(options.weights) } : data;
-  validateRfm(d);
-  requireRepeatPurchases(d, "mbg-nbd");
-  const n = totalWeight(d.frequency.length, d.weights);
-  let meanT = 0;
-  for (let i = 0; i < d.T.length; i++) meanT += (d.weights ? d.weights[i] : 1) * d.T[i];
-  meanT /= n;
-  const init = options.initialParams;
-  const starts = init
-    ? [[init.r, init.alpha, init.a, init.b]]
-    : [
-        [1, Math.max(meanT, 1e-3), 1, 1],
-        [0.5, Math.max(meanT / 4, 1e-3), 0.5, 2],
-        [2, Math.max(meanT * 4, 1e-3), 2, 0.5],
-      ];
-  const res = maximizeLikelihood({
-    model: "mbg-nbd",
-    names: MBG_NBD_PARAMS,
-    n,
-    starts,
-    penalizer: options.penalizer,
-    maxIterations: options.maxIterations,
-    logLikelihood: (theta, g) => mbgNbdLogLikelihoodWithGradient(theta, d, g),
-  });
-  // Same boundary check as BG/NBD (see bgFamilyBoundaryProblems), with dropout possible at time 0 (shift 1).
-  const params = res.params as MbgNbdParams;
-  const bad = bgFamilyBoundaryProblems(params, res.logLikelihood, d, 1, (options.penalizer ?? 0) > 0);
-  if (bad.length > 0) throw boundaryError("mbg-nbd", bad, BG_FAMILY_BOUNDARY_ADVICE, res);
-  return {
-    model: "mbg-nbd",
-    params,
-    standardErrors: res.standardErrors,
-    intervals: res.intervals,
-    logCovariance: res.logCovariance,
-    logLikelihood: res.logLikelihood,
-    ...informationCriteria(res.logLikelihood, 4, n),
-    n,
-    penalizer: options.penalizer ?? 0,
-    convergence: res.convergence,
-  };
+  // BG/NBD's fit and boundary check (bg-nbd.ts), with dropout possible at time 0 (shift 1)
+  return fitBgFamily("mbg-nbd", 1, mbgNbdLogLikelihoodWithGradient, data, options);
 }
 
 /** MBG/NBD's ₂F₁ bracket: BG/NBD's with b → b + 1 (see bg-bracket.ts). */
