@@ -17,14 +17,23 @@ import { ROW_KEY, run } from "./stage.ts";
 
 /** Row counts of the cleaning step; everything but `rowsRead` adds up to `rowsRead`. */
 export interface CleanCounts {
+  /** Data rows read (header and blank lines are not rows). */
   rowsRead: number;
+  /** Rows that became a purchase of their own. */
   rowsUsed: number;
+  /** Rows folded into another row's purchase (same order id, or refund netting on a day). */
   rowsMerged: number;
+  /** Rows written to the quarantine. */
   rowsQuarantined: number;
+  /** Rows dropped for an excluded status. */
   rowsExcludedStatus: number;
+  /** Rows dropped for an excluded customer. */
   rowsExcludedCustomer: number;
+  /** Duplicated export lines (identical in every column, with an order column present). */
   rowsDuplicate: number;
+  /** Rows of purchases whose refunds bring the net amount to zero or below. */
   rowsRefunded: number;
+  /** Quarantined rows per reason: parse_error, missing_customer, bad_date, bad_amount. */
   byReason: Record<string, number>;
   /** True when `purchases` was built with one row per customer and day (see CleanOptions.perDay). */
   perDay?: boolean;

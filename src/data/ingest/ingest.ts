@@ -6,7 +6,7 @@ import { basename } from "node:path";
 import { LoyalError } from "../../errors.ts";
 import type { DuckDBConnection } from "../duckdb.ts";
 import { type ProgressListener, type QueryTracker, trackQueries } from "../progress.ts";
-import { cleanStaged } from "./clean.ts";
+import { type CleanCounts, cleanStaged } from "./clean.ts";
 import { type ColumnMap, mapColumns, type Role } from "./column-map.ts";
 import { checkTimeZone } from "./parse-date.ts";
 import { firstQuarantined, writeQuarantine } from "./quarantine.ts";
@@ -54,26 +54,11 @@ export interface IngestOptions {
   onProgress?: ProgressListener;
 }
 
-/** What happened to the input. All `rows*` counts except `rowsRead` add up to `rowsRead`. */
-export interface IngestionReport {
-  /** Data rows read (header and blank lines are not rows). */
-  rowsRead: number;
-  /** Rows that became a purchase of their own (= rows of `purchases`). */
-  rowsUsed: number;
-  /** Rows folded into another row's purchase (same order id, or refund netting on a day). */
-  rowsMerged: number;
-  /** Rows written to the quarantine. */
-  rowsQuarantined: number;
-  /** Rows dropped for an excluded status. */
-  rowsExcludedStatus: number;
-  /** Rows dropped for an excluded customer. */
-  rowsExcludedCustomer: number;
-  /** Duplicated export lines (identical in every column, with an order column present). */
-  rowsDuplicate: number;
-  /** Rows of purchases whose refunds bring the net amount to zero or below. */
-  rowsRefunded: number;
-  /** Quarantined rows per reason: parse_error, missing_customer, bad_date, bad_amount. */
-  byReason: Record<string, number>;
+/**
+ * What happened to the input: the cleaning counts (all `rows*` counts except `rowsRead` add up to `rowsRead`), the
+ * columns and the files.
+ */
+export interface IngestionReport extends Omit<CleanCounts, "perDay"> {
   /** The columns used (from the first file), and which roles were recognised by name. */
   columns: {
     customer: string;
