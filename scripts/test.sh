@@ -25,6 +25,10 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   fi
 fi
 
+echo "== typecheck (tsc) and lint (biome)"
+node node_modules/typescript/bin/tsc --noEmit
+node_modules/.bin/biome check src test bench bin scripts
+
 export TZ=UTC
 shopt -s globstar nullglob
 node --import tsx --test --test-concurrency=2 test/**/*.test.ts

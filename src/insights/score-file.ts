@@ -163,9 +163,17 @@ async function linesBefore(file: string, offset: number): Promise<number> {
   return n;
 }
 
+/**
+ * The worker's module: compiled (dist/), this file is JavaScript and so is the worker; run from the TypeScript
+ * sources, the worker starts through a bootstrap that registers the tsx loader (Node 20 workers do not inherit it).
+ */
+const WORKER_URL = import.meta.url.endsWith(".js")
+  ? new URL("./score-worker.js", import.meta.url)
+  : new URL("./score-worker-entry.js", import.meta.url);
+
 function runWorker(task: RangeTask, k: number, onProgress: (rows: number) => void): Promise<RangeResult> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(new URL("./score-worker-entry.js", import.meta.url), { workerData: task });
+    const w = new Worker(WORKER_URL, { workerData: task });
     w.on(
       "message",
       (m: {
