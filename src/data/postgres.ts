@@ -1,7 +1,6 @@
 /**
  * PostgreSQL pushdown: the summary query runs on the warehouse and only one row per customer comes back.
  */
-import pg from "pg";
 import { LoyalError } from "../errors.ts";
 import type { SummaryResult } from "./summarize-table.ts";
 import { summaryFromColumns } from "./summarize-table.ts";
@@ -63,6 +62,8 @@ function wrap(e: unknown, url: string): LoyalError {
 export async function summarizeFromPostgres(url: string, options: PostgresSummaryOptions): Promise<SummaryResult> {
   const sqlOptions: SummarySqlOptions = { ...options, dialect: "postgres" };
   const sql = summarySql(sqlOptions); // validates the options before connecting
+  // loaded here, not at the top: only this command needs the PostgreSQL client (keeps every other command's start lean)
+  const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: url });
   try {
     await client.connect();
