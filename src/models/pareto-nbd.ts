@@ -9,7 +9,8 @@
  */
 import type { Customer, RfmData } from "../data/summary.ts";
 import type { Rng } from "../math/random.ts";
-import { informationCriteria, maximizeLikelihood, totalWeight } from "./fit.ts";
+import { totalWeight } from "./fit.ts";
+import { fitModel } from "./fit-model.ts";
 import { paretoNbdLnIntegral, paretoNbdLogLikelihoodWithGradient, powerBracket } from "./pareto-nbd-likelihood.ts";
 import { requireRepeatPurchases, validateRfm } from "./rfm-cache.ts";
 import type { FitOptions, FittedModel } from "./types.ts";
@@ -72,31 +73,20 @@ export function fitParetoNbd(data: RfmData, options: FitOptions = {}): FittedMod
         [0.5, meanT / 4, 0.5, meanT / 4],
         [2, meanT * 4, 2, meanT * 4],
       ];
-  const res = maximizeLikelihood({
-    model: "pareto-nbd",
-    names: PARETO_NBD_PARAMS,
-    n,
-    starts,
-    penalizer: options.penalizer,
-    maxIterations: options.maxIterations,
-    logLikelihood: (theta, g) => paretoNbdLogLikelihoodWithGradient(theta, d, g),
-    // Shapes within 1e±5 of 1 and scales within 1e±5 of the mean age: beyond, the fit is following one of the
-    // model's ridges (s, β → ∞: no heterogeneity in dropout; r, α → ∞: none in purchasing; s → 0) where the
-    // likelihood is flat and loses its precision, and the data do not identify the model.
-    logBox: { center: [1, meanT, 1, meanT], radius: LOG_BOX_RADIUS },
-  });
-  return {
-    model: "pareto-nbd",
-    params: res.params as ParetoNbdParams,
-    standardErrors: res.standardErrors,
-    intervals: res.intervals,
-    logCovariance: res.logCovariance,
-    logLikelihood: res.logLikelihood,
-    ...informationCriteria(res.logLikelihood, 4, n),
-    n,
-    penalizer: options.penalizer ?? 0,
-    convergence: res.convergence,
-  };
+  return fitModel<ParetoNbdParams>(
+    {
+      model: "pareto-nbd",
+      names: PARETO_NBD_PARAMS,
+      n,
+      starts,
+      logLikelihood: (theta, g) => paretoNbdLogLikelihoodWithGradient(theta, d, g),
+      // Shapes within 1e±5 of 1 and scales within 1e±5 of the mean age: beyond, the fit is following one of the
+      // model's ridges (s, β → ∞: no heterogeneity in dropout; r, α → ∞: none in purchasing; s → 0) where the
+      // likelihood is flat and loses its precision, and the data do not identify the model.
+      logBox: { center: [1, meanT, 1, meanT], radius: LOG_BOX_RADIUS },
+    },
+    options,
+  );
 }
 
 /**
