@@ -10,8 +10,9 @@ import { LoyalError } from "../errors.ts";
 import type { Rng } from "../math/random.ts";
 import { betaln, digamma, gammaln } from "../math/special.ts";
 import { bracketOverAm1 } from "./bg-bracket.ts";
-import { boundaryError, boundaryProblems, type LimitModel } from "./boundary.ts";
-import { informationCriteria, maximizeLikelihood, totalWeight } from "./fit.ts";
+import { boundaryProblems, type LimitModel } from "./boundary.ts";
+import { totalWeight } from "./fit.ts";
+import { fitModel } from "./fit-model.ts";
 import { fewValuesIndex, frequencyIndex, requireRepeatPurchases, type ValueIndex, validateRfm } from "./rfm-cache.ts";
 import type { FitOptions, FittedModel } from "./types.ts";
 
@@ -182,32 +183,22 @@ export function fitBgFamily(
         [0.5, Math.max(meanT / 4, 1e-3), 0.5, 2],
         [2, Math.max(meanT * 4, 1e-3), 2, 0.5],
       ];
-  const res = maximizeLikelihood({
-    model,
-    names: BG_NBD_PARAMS,
-    n,
-    starts,
-    // BG/NBD keeps the first start that converges (as it always has); MBG/NBD tries every start
-    firstConverged: shift === 0,
-    penalizer: options.penalizer,
-    maxIterations: options.maxIterations,
-    logLikelihood: (theta, g) => logLikelihood(theta, d, g),
-  });
-  const params = res.params as BgNbdParams;
-  const bad = bgFamilyBoundaryProblems(params, res.logLikelihood, d, shift, (options.penalizer ?? 0) > 0);
-  if (bad.length > 0) throw boundaryError(model, bad, BG_FAMILY_BOUNDARY_ADVICE, res);
-  return {
-    model,
-    params,
-    standardErrors: res.standardErrors,
-    intervals: res.intervals,
-    logCovariance: res.logCovariance,
-    logLikelihood: res.logLikelihood,
-    ...informationCriteria(res.logLikelihood, 4, n),
-    n,
-    penalizer: options.penalizer ?? 0,
-    convergence: res.convergence,
-  };
+  return fitModel<BgNbdParams>(
+    {
+      model,
+      names: BG_NBD_PARAMS,
+      n,
+      starts,
+      // BG/NBD keeps the first start that converges (as it always has); MBG/NBD tries every start
+      firstConverged: shift === 0,
+      logLikelihood: (theta, g) => logLikelihood(theta, d, g),
+      boundary: {
+        problems: (params, ll, penalized) => bgFamilyBoundaryProblems(params, ll, d, shift, penalized),
+        advice: BG_FAMILY_BOUNDARY_ADVICE,
+      },
+    },
+    options,
+  );
 }
 
 /** What the user can do when a BG/NBD or MBG/NBD optimum is on the boundary. */
