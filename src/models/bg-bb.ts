@@ -11,8 +11,9 @@
 import { LoyalError } from "../errors.ts";
 import type { Rng } from "../math/random.ts";
 import { betaln, digamma, gammaln } from "../math/special.ts";
-import { boundaryError, boundaryProblems, type LimitModel } from "./boundary.ts";
-import { informationCriteria, maximizeLikelihood, totalWeight } from "./fit.ts";
+import type { LimitModel } from "./boundary.ts";
+import { totalWeight } from "./fit.ts";
+import { fitModel } from "./fit-model.ts";
 import type { FitOptions, FittedModel } from "./types.ts";
 
 export interface BgBbParams {
@@ -268,49 +269,26 @@ export function fitBgBb(data: BgBbData, options: FitOptions = {}): FittedModel<B
         [0.5, 2, 0.5, 2],
         [2, 0.5, 2, 0.5],
       ];
-  const res = maximizeLikelihood({
-    model: "bg-bb",
-    names: BG_BB_PARAMS,
-    n: pat.total,
-    starts,
-    penalizer: options.penalizer,
-    maxIterations: options.maxIterations,
-    logLikelihood: (theta, g) => bgBbLogLikelihoodWithGradient(theta, d, g),
-  });
-  // All four are dimensionless Beta shapes, bounded to 1e±8 (see boundary.ts): beyond, the optimiser has run to a
-  // limit model (β → 0: every alive customer transacts at every opportunity; α, β → 0: each customer either always or
-  // never transacts; γ, δ → ∞: everyone dies at one rate) and stopped wherever the gradient flattened (α = 3.5e-95,
-  // β = 1e-93, γ = 2.5e7, δ = 1.2e7 on 180 customers). Within them, the limit models with one transaction or one
-  // dropout probability for everyone must be less likely than the fit (γ = 1.2e7..3.5e7 in the torture data).
-  const params = res.params as BgBbParams;
-  const bad = boundaryProblems(
+  return fitModel<BgBbParams>(
     {
-      bounded: BG_BB_PARAMS.map((k) => [k, params[k]] as const),
-      logLikelihood: res.logLikelihood,
-      penalized: (options.penalizer ?? 0) > 0,
+      model: "bg-bb",
+      names: BG_BB_PARAMS,
+      n: pat.total,
+      starts,
+      logLikelihood: (theta, g) => bgBbLogLikelihoodWithGradient(theta, d, g),
+      // All four are dimensionless Beta shapes, bounded to 1e±8 (see boundary.ts): beyond, the optimiser has run to a
+      // limit model (β → 0: every alive customer transacts at every opportunity; α, β → 0: each customer either
+      // always or never transacts; γ, δ → ∞: everyone dies at one rate) and stopped wherever the gradient flattened
+      // (α = 3.5e-95, β = 1e-93, γ = 2.5e7, δ = 1.2e7 on 180 customers). Within them, the limit models with one
+      // transaction or one dropout probability for everyone must be less likely than the fit (γ = 1.2e7..3.5e7 in the
+      // torture data).
+      boundary: {
+        limits: (params) => limitModels(params, pat),
+        advice: "try --penalizer (it bounds parameters that run to ∞, not to 0) or more periods per customer",
+      },
     },
-    [],
-    () => limitModels(params, pat),
+    options,
   );
-  if (bad.length > 0)
-    throw boundaryError(
-      "bg-bb",
-      bad,
-      "try --penalizer (it bounds parameters that run to ∞, not to 0) or more periods per customer",
-      res,
-    );
-  return {
-    model: "bg-bb",
-    params,
-    standardErrors: res.standardErrors,
-    intervals: res.intervals,
-    logCovariance: res.logCovariance,
-    logLikelihood: res.logLikelihood,
-    ...informationCriteria(res.logLikelihood, 4, pat.total),
-    n: pat.total,
-    penalizer: options.penalizer ?? 0,
-    convergence: res.convergence,
-  };
 }
 
 /**
