@@ -12,8 +12,7 @@
 import { LoyalError } from "../errors.ts";
 import type { Rng } from "../math/random.ts";
 import { betaln, digamma } from "../math/special.ts";
-import { boundaryError, boundaryProblems } from "./boundary.ts";
-import { informationCriteria, maximizeLikelihood } from "./fit.ts";
+import { fitModel } from "./fit-model.ts";
 import type { FitOptions, FittedModel } from "./types.ts";
 
 export interface SbgParams {
@@ -215,52 +214,30 @@ export function fitSbg(data: SbgData, options: FitOptions = {}): FittedModel<Sbg
         [0.5, 3],
         [3, 0.5],
       ];
-  const res = maximizeLikelihood({
-    model: "sbg",
-    names: SBG_PARAMS,
-    n,
-    starts,
-    penalizer: options.penalizer,
-    maxIterations: options.maxIterations,
-    logLikelihood: (theta, g) => sbgLogLikelihoodWithGradient(theta, data, g),
-  });
-  // Heterogeneity in θ makes retention rise over time; a cohort whose retention does not rise puts the supremum at
-  // α, β → ∞ (one θ for everyone), where the optimiser stopped anywhere: a constant 70% retention curve gave
-  // α = 5.9e22, β = 1.4e23, at which ln B(α, β) has no digits left: LL 0 and S(t) = 1 for every t (see boundary.ts).
-  const params = res.params as SbgParams;
-  const bad = boundaryProblems(
+  return fitModel<SbgParams>(
     {
-      bounded: SBG_PARAMS.map((k) => [k, params[k]] as const),
-      logLikelihood: res.logLikelihood,
-      penalized: (options.penalizer ?? 0) > 0,
-    },
-    [],
-    () => [
-      {
-        logLikelihood: homogeneousLogLikelihood(params.alpha / (params.alpha + params.beta), churn, censored),
-        problem: `alpha = ${params.alpha.toExponential(2)}, beta = ${params.beta.toExponential(2)} on a ridge: one churn probability for everyone is as likely`,
+      model: "sbg",
+      names: SBG_PARAMS,
+      n,
+      starts,
+      logLikelihood: (theta, g) => sbgLogLikelihoodWithGradient(theta, data, g),
+      // Heterogeneity in θ makes retention rise over time; a cohort whose retention does not rise puts the supremum
+      // at α, β → ∞ (one θ for everyone), where the optimiser stopped anywhere: a constant 70% retention curve gave
+      // α = 5.9e22, β = 1.4e23, at which ln B(α, β) has no digits left: LL 0 and S(t) = 1 for every t (see
+      // boundary.ts).
+      boundary: {
+        limits: (params) => [
+          {
+            logLikelihood: homogeneousLogLikelihood(params.alpha / (params.alpha + params.beta), churn, censored),
+            problem: `alpha = ${params.alpha.toExponential(2)}, beta = ${params.beta.toExponential(2)} on a ridge: one churn probability for everyone is as likely`,
+          },
+        ],
+        advice:
+          "the retention rate does not rise over time (heterogeneous churn probabilities would make it rise), so α and β are not identified; try --penalizer (it bounds parameters that run to ∞)",
       },
-    ],
+    },
+    options,
   );
-  if (bad.length > 0)
-    throw boundaryError(
-      "sbg",
-      bad,
-      "the retention rate does not rise over time (heterogeneous churn probabilities would make it rise), so α and β are not identified; try --penalizer (it bounds parameters that run to ∞)",
-      res,
-    );
-  return {
-    model: "sbg",
-    params,
-    standardErrors: res.standardErrors,
-    intervals: res.intervals,
-    logCovariance: res.logCovariance,
-    logLikelihood: res.logLikelihood,
-    ...informationCriteria(res.logLikelihood, 2, n),
-    n,
-    penalizer: options.penalizer ?? 0,
-    convergence: res.convergence,
-  };
 }
 
 /**
