@@ -9,7 +9,8 @@ import type { Rng } from "../math/random.ts";
 import { digamma, gammaln } from "../math/special.ts";
 import { warn } from "../warnings.ts";
 import { boundaryError, boundaryProblems } from "./boundary.ts";
-import { informationCriteria, maximizeLikelihood } from "./fit.ts";
+import { maximizeLikelihood } from "./fit.ts";
+import { fittedModel } from "./fit-model.ts";
 import type { FitOptions, FittedModel } from "./types.ts";
 
 export interface GammaGammaParams {
@@ -295,7 +296,6 @@ export function fitGammaGamma(data: SpendData, options: GammaGammaFitOptions = {
     );
   const res = attempt.r;
   const params = attempt.params;
-  const standardErrors = res.standardErrors;
   const intervals = res.intervals;
   let logCovariance = res.logCovariance;
   if (constrain) {
@@ -319,18 +319,7 @@ export function fitGammaGamma(data: SpendData, options: GammaGammaFitOptions = {
       `gamma-gamma: q = ${params.q.toFixed(4)} <= 1, so the population mean spend p·v/(q−1) is not finite; expected spend of customers without repeat purchases and CLV are not reliable (refit with the q > 1 constraint)`,
     );
   }
-  return {
-    model: "gamma-gamma",
-    params,
-    standardErrors,
-    intervals,
-    logCovariance,
-    logLikelihood: res.logLikelihood,
-    ...informationCriteria(res.logLikelihood, 3, n),
-    n,
-    penalizer: options.penalizer ?? 0,
-    convergence: res.convergence,
-  };
+  return fittedModel<GammaGammaParams>("gamma-gamma", { ...res, params, intervals, logCovariance }, n, options);
 }
 
 /**
