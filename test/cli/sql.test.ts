@@ -25,10 +25,22 @@ function sampleCsv(): string {
   return `${out.join("\n")}\n`;
 }
 
+/** The calibration and holdout periods of every summary here. */
+const period = ["--end", "1997-09-30", "--holdout-end", "1998-06-30"];
+
+/** The columns of the `sales` table loaded from {@link sampleCsv}, and the periods. */
+const salesArgs = ["--customer", "customer_id", "--date", "purchase_date", "--amount", "amount", ...period];
+
+/** Runs `loyal <args>`, asserts that it exits 0 (showing its stderr otherwise) and returns its stdout. */
+async function runOk(args: string[]): Promise<string> {
+  const o = io();
+  assert.equal(await runCli(args, o), 0, o.err);
+  return o.out;
+}
+
 async function cliSummary(): Promise<Awaited<ReturnType<typeof readSummaryCsv>>> {
   const file = join(dir, "from-file.csv");
-  const o = io();
-  const args = [
+  await runOk([
     "summarize",
     sample,
     "--columns",
@@ -39,51 +51,23 @@ async function cliSummary(): Promise<Awaited<ReturnType<typeof readSummaryCsv>>>
     "date",
     "--amount",
     "amount",
-    "--end",
-    "1997-09-30",
-    "--holdout-end",
-    "1998-06-30",
+    ...period,
     "-o",
     file,
-  ];
-  assert.equal(await runCli(args, o), 0, o.err);
+  ]);
   return readSummaryCsv(file);
 }
 
 describe("loyal sql", () => {
   it("the printed DuckDB SQL, run on a purchases table, gives the same summary as `loyal summarize`", async () => {
-    const o = io();
-    assert.equal(
-      await runCli(
-        [
-          "sql",
-          "--table",
-          "sales",
-          "--customer",
-          "customer_id",
-          "--date",
-          "purchase_date",
-          "--amount",
-          "amount",
-          "--end",
-          "1997-09-30",
-          "--holdout-end",
-          "1998-06-30",
-          "--dialect",
-          "duckdb",
-        ],
-        o,
-      ),
-      0,
-      o.err,
-    );
+    const sql = await runOk(["sql", "--table", "sales", ...salesArgs, "--dialect", "duckdb"]);
     const csv = join(dir, "sample.csv");
     writeFileSync(csv, sampleCsv());
     const conn = await openDuckDb();
     await conn.run(
       `CREATE TABLE sales AS SELECT * FROM read_csv('${csv}', header = true, columns = {'customer_id': 'VARCHAR', 'purchase_date': 'DATE', 'amount': 'DOUBLE'})`,
     );
-    const rows = (await conn.runAndReadAll(o.out.replace(/;\s*$/, ""))).getRowObjectsJS() as Record<
+    const rows = (await conn.runAndReadAll(sql.replace(/;\s*$/, ""))).getRowObjectsJS() as Record<
       string,
       number | string
     >[];
@@ -102,23 +86,9 @@ describe("loyal sql", () => {
   });
 
   it("--compressed sums to the number of customers; a bad dialect exits 2", async () => {
-    const o = io();
-    assert.equal(
-      await runCli(
-        ["sql", "--table", "t", "--customer", "c", "--date", "d", "--end", "2020-01-01", "--compressed", "--json"],
-        o,
-      ),
-      0,
-      o.err,
-    );
-    assert.match(JSON.parse(o.out).sql, /weight/i);
-    assert.equal(
-      await runCli(
-        ["sql", "--table", "t", "--customer", "c", "--date", "d", "--end", "2020-01-01", "--dialect", "oracle"],
-        io(),
-      ),
-      2,
-    );
+    const table = ["sql", "--table", "t", "--customer", "c", "--date", "d", "--end", "2020-01-01"];
+    assert.match(JSON.parse(await runOk([...table, "--compressed", "--json"])).sql, /weight/i);
+    assert.equal(await runCli([...table, "--dialect", "oracle"], io()), 2);
   });
 });
 
@@ -140,31 +110,8 @@ describe("loyal summarize --from postgres://", () => {
 
   it("pulls back only the summary, identical to the file path's", async () => {
     const out = join(dir, "from-pg.csv");
-    const o = io();
-    const code = await runCli(
-      [
-        "summarize",
-        "sales",
-        "--from",
-        server.url,
-        "--customer",
-        "customer_id",
-        "--date",
-        "purchase_date",
-        "--amount",
-        "amount",
-        "--end",
-        "1997-09-30",
-        "--holdout-end",
-        "1998-06-30",
-        "-o",
-        out,
-        "--json",
-      ],
-      o,
-    );
-    assert.equal(code, 0, o.err);
-    assert.equal(JSON.parse(o.out).customers, 2357);
+    const json = await runOk(["summarize", "sales", "--from", server.url, ...salesArgs, "-o", out, "--json"]);
+    assert.equal(JSON.parse(json).customers, 2357);
     const a = await readSummaryCsv(out);
     const b = await cliSummary();
     assert.deepEqual(a.ids, b.ids);
