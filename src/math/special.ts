@@ -89,6 +89,33 @@ function positiveSeries(a: number, b: number, c: number, z: number): number {
 }
 
 /**
+ * ₂F₁(1, b; c; z) = Σ_k (b)_k/(c)_k z^k for 0 < b <= c and 0 <= z < 1, summed directly (compensated), stopping when
+ * the geometric tail bound is below 1e-17 of the sum. Every term is positive and the term ratio is <= z, so the
+ * series has no cancellation; this keeps full accuracy near z = 1, where library ₂F₁ routines lose digits. It is
+ * the sBG's DEL/DERL and BG/BB's DERT series (z = 1/(1 + discount rate)).
+ * @param b numerator parameter (> 0)
+ * @param c denominator parameter (>= b)
+ * @param z argument in [0, 1)
+ * @returns the sum, or NaN if it would need more than 1e8 terms
+ * @example hyp2f1A1(1, 2, 0.5) // ≈ -ln(0.5)/0.5 = 1.3862943611198906
+ */
+export function hyp2f1A1(b: number, c: number, z: number): number {
+  let term = 1;
+  let sum = 1;
+  let carry = 0;
+  for (let k = 0; k < 1e8; k++) {
+    const ratio = ((b + k) / (c + k)) * z;
+    term *= ratio;
+    const y = term - carry;
+    const s = sum + y;
+    carry = s - sum - y;
+    sum = s;
+    if ((term * z) / (1 - z) <= 1e-17 * sum) return sum;
+  }
+  return Number.NaN;
+}
+
+/**
  * ln(1 + x), accurate for small x.
  * @example log1p(1e-20) // => 1e-20
  */

@@ -10,7 +10,7 @@
  */
 import { LoyalError } from "../errors.ts";
 import type { Rng } from "../math/random.ts";
-import { betaln, digamma, gammaln } from "../math/special.ts";
+import { betaln, digamma, gammaln, hyp2f1A1 } from "../math/special.ts";
 import type { LimitModel } from "./boundary.ts";
 import { totalWeight } from "./fit.ts";
 import { fitModel } from "./fit-model.ts";
@@ -540,22 +540,6 @@ export function bgBbExpectedFrequencyCounts(p: BgBbParams, n: number, cohortSize
   return out;
 }
 
-/** ₂F₁(1, b; c; z) = Σ_k (b)_k/(c)_k z^k for 0 < b < c, 0 <= z < 1: positive terms, summed directly (see sbg.ts). */
-function hyp2f1OneBC(b: number, c: number, z: number): number {
-  let term = 1;
-  let sum = 1;
-  let carry = 0;
-  for (let k = 0; k < 1e8; k++) {
-    term *= ((b + k) / (c + k)) * z;
-    const y = term - carry;
-    const s = sum + y;
-    carry = s - sum - y;
-    sum = s;
-    if ((term * z) / (1 - z) <= 1e-17 * sum) return sum;
-  }
-  return Number.NaN;
-}
-
 /**
  * DERT: discounted expected residual transactions of a customer with history (x, t_x, n), the transaction at
  * opportunity n+k discounted by (1+d)^k to period n:
@@ -578,7 +562,7 @@ export function bgBbDiscountedExpectedResidualTransactions(p: BgBbParams, d: num
   const next = (delta + n) / (gamma + delta + n);
   return (
     ((aliveNow(p, c) * transactionProbability(p, c) * next) / (1 + d)) *
-    hyp2f1OneBC(delta + n + 1, gamma + delta + n + 1, 1 / (1 + d))
+    hyp2f1A1(delta + n + 1, gamma + delta + n + 1, 1 / (1 + d))
   );
 }
 

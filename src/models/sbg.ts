@@ -11,7 +11,7 @@
  */
 import { LoyalError } from "../errors.ts";
 import type { Rng } from "../math/random.ts";
-import { betaln, digamma } from "../math/special.ts";
+import { betaln, digamma, hyp2f1A1 } from "../math/special.ts";
 import { fitModel } from "./fit-model.ts";
 import type { FitOptions, FittedModel } from "./types.ts";
 
@@ -324,27 +324,6 @@ export function sbgProjectSurvivors(p: SbgParams, cohortSize: number, periods: n
   return out;
 }
 
-/**
- * ₂F₁(1, b; c; z) = Σ_k (b)_k/(c)_k z^k for 0 < b < c and 0 <= z < 1, summed directly (compensated), stopping when
- * the geometric tail bound is below 1e-17 of the sum. Every term is positive and the term ratio is < z, so the
- * series has no cancellation; this keeps full accuracy near z = 1, where library ₂F₁ routines lose digits.
- */
-function hyp2f1OneBC(b: number, c: number, z: number): number {
-  let term = 1;
-  let sum = 1;
-  let carry = 0;
-  for (let k = 0; k < 1e8; k++) {
-    const ratio = ((b + k) / (c + k)) * z;
-    term *= ratio;
-    const y = term - carry;
-    const s = sum + y;
-    carry = s - sum - y;
-    sum = s;
-    if ((term * z) / (1 - z) <= 1e-17 * sum) return sum;
-  }
-  return Number.NaN;
-}
-
 function checkRate(d: number): void {
   if (!(d > 0) || !Number.isFinite(d))
     throw new LoyalError("E_USAGE", `discount rate must be finite and > 0, got ${d}`);
@@ -363,7 +342,7 @@ function checkRate(d: number): void {
  */
 export function sbgDiscountedExpectedLifetime(p: SbgParams, d: number): number {
   checkRate(d);
-  return hyp2f1OneBC(p.beta, p.alpha + p.beta, 1 / (1 + d));
+  return hyp2f1A1(p.beta, p.alpha + p.beta, 1 / (1 + d));
 }
 
 /**
@@ -385,7 +364,7 @@ export function sbgDiscountedExpectedResidualLifetime(p: SbgParams, d: number, n
   checkRate(d);
   checkPeriod(n, 0);
   const { alpha, beta } = p;
-  return ((beta + n) / (alpha + beta + n)) * hyp2f1OneBC(beta + n + 1, alpha + beta + n + 1, 1 / (1 + d));
+  return ((beta + n) / (alpha + beta + n)) * hyp2f1A1(beta + n + 1, alpha + beta + n + 1, 1 / (1 + d));
 }
 
 /**

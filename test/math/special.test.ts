@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import hyp2f1Stdlib from "@stdlib/math-base-special-hyp2f1";
-import { betaln, digamma, expm1, gammaln, hyp2f1, log1p } from "../../src/math/special.ts";
+import { betaln, digamma, expm1, gammaln, hyp2f1, hyp2f1A1, log1p } from "../../src/math/special.ts";
 import { assertClose, type Tolerance } from "../helpers/tolerance.ts";
 
 interface Fixture {
@@ -100,6 +100,27 @@ describe("hyp2f1 where stdlib returns NaN or +Infinity", () => {
   });
 });
 
+describe("hyp2f1A1: the positive series 2F1(1, b; c; z) of the sBG and BG/BB discounting", () => {
+  // Closed forms (AMS55 15.1.3 and the geometric series): 2F1(1, 1; 2; z) = -ln(1 - z)/z, 2F1(1, b; b; z) = 1/(1 - z)
+  for (const z of [0, 0.1, 0.5, 0.9, 0.99, 0.9999]) {
+    test(`2F1(1, 1; 2; ${z}) = -ln(1 - z)/z and 2F1(1, 2.5; 2.5; ${z}) = 1/(1 - z), to 1e-14`, () => {
+      assertClose(hyp2f1A1(1, 2, z), z === 0 ? 1 : -log1p(-z) / z, { rel: 1e-14 }, `2F1(1,1;2;${z})`);
+      assertClose(hyp2f1A1(2.5, 2.5, z), 1 / (1 - z), { rel: 1e-14 }, `2F1(1,2.5;2.5;${z})`);
+    });
+  }
+  test("agrees with stdlib's hyp2f1 away from z = 1 (b, c up to 50, z <= 0.9) to 1e-13", () => {
+    for (const [b, c] of [
+      [0.3, 1.7],
+      [2.783, 4.44],
+      [12.5, 13.7],
+      [49, 50],
+    ]) {
+      for (const z of [0.2, 0.6, 0.9])
+        assertClose(hyp2f1A1(b, c, z), hyp2f1(1, b, c, z), { rel: 1e-13 }, `${b},${c},${z}`);
+    }
+  });
+});
+
 describe("special.ts TSDoc examples", () => {
   test("the @example results in src/math/special.ts hold (to 1 ulp; hyp2f1 to 2 ulps, as its example says)", () => {
     assertClose(gammaln(5), 3.1780538303479458, { rel: 2.3e-16 }, "gammaln(5)");
@@ -107,6 +128,7 @@ describe("special.ts TSDoc examples", () => {
     assertClose(digamma(1), -0.5772156649015329, { rel: 2.3e-16 }, "digamma(1)");
     // stdlib returns 1.3862943611198901, 2 ulps below 2 ln 2 (mpmath: 1.38629436111989061883...).
     assertClose(hyp2f1(1, 1, 2, 0.5), 1.3862943611198906, { rel: 4.5e-16 }, "hyp2f1(1, 1, 2, 0.5)");
+    assertClose(hyp2f1A1(1, 2, 0.5), 1.3862943611198906, { rel: 4.5e-16 }, "hyp2f1A1(1, 2, 0.5)");
     assert.equal(log1p(1e-20), 1e-20);
     assert.equal(expm1(1e-20), 1e-20);
   });
