@@ -5,8 +5,9 @@
  * (a parametric bootstrap on the asymptotic distribution of the MLE, as in Fader, Hardie & Lee 2005's suggestion of
  * sampling from the estimator's distribution; the log scale keeps every draw in the parameter space).
  *
- * The scoring function is passed in, so this file depends only on models and data: the CLI and the server hand it
- * `scoreCustomers` from `insights/clv.ts`.
+ * The prediction function is passed in, so this file depends only on models and data: the CLI and the server hand
+ * it `scoreCustomers` from `insights/clv.ts` for the purchase models, and `insights/discrete-predictions.ts` hands it
+ * the BG/BB and sBG predictions. One percentile routine, {@link predictionIntervals}, serves them all.
  */
 import type { CustomerSummary } from "../data/summary.ts";
 import { uniqueRows } from "../data/unique-rows.ts";
@@ -111,10 +112,80 @@ function distinctSummary(summary: CustomerSummary): { reduced: CustomerSummary; 
 }
 
 /**
+ * Percentile intervals of any predictions under parameter uncertainty, the routine behind every model's intervals:
+ * draws each model's parameters from its estimated sampling distribution (independently, in the order given, from
+ * one generator seeded with `seed`), recomputes the predictions with each draw, and reports per prediction name and
+ * element the (1 − level)/2 and (1 + level)/2 percentiles of the draws (R's type 7, see {@link quantileSorted}).
+ * A prediction that is NaN for every draw (e.g. a quantity undefined at that element) stays NaN.
+ * @param models the fitted models whose parameters are uncertain (each needs `logCovariance`)
+ * @param predict recomputes the predictions with drawn models (same order as `models`); it must return the same
+ *   names with the same lengths on every draw
+ * @param options draws (200), level (0.9), seed (1)
+ * @returns `lo` and `hi` per prediction name, element-aligned with what `predict` returns
+ * @throws LoyalError E_USAGE for draws not a whole number >= 2, level outside (0, 1), a seed that is not a whole
+ *   number, or a model without covariance (see {@link sampleParameters}); E_INTERNAL when `predict` changes its
+ *   names or lengths between draws
+ * @example
+ * const iv = predictionIntervals([fit], ([m]) => ({ survival: [sbgSurvival(m.params as SbgParams, 5)] }), { seed: 3 });
+ * iv.lo.survival[0] < sbgSurvival(fit.params, 5) && sbgSurvival(fit.params, 5) < iv.hi.survival[0] // => true
+ */
+export function predictionIntervals<K extends string>(
+  models: readonly FittedModel[],
+  predict: (drawn: FittedModel[]) => Record<K, ArrayLike<number>>,
+  options: IntervalOptions = {},
+): PredictionIntervals<K> {
+  const draws = options.draws ?? 200;
+  const level = options.level ?? 0.9;
+  const seed = options.seed ?? 1;
+  if (!(Number.isInteger(draws) && draws >= 2))
+    throw new LoyalError("E_USAGE", `draws must be a whole number >= 2, got ${draws}`);
+  if (!(level > 0 && level < 1)) throw new LoyalError("E_USAGE", `level must be in (0, 1), got ${level}`);
+  if (!Number.isInteger(seed)) throw new LoyalError("E_USAGE", `seed must be a whole number, got ${seed}`);
+  const rng = createRng(seed);
+  const sampled = models.map((m) => sampleParameters(m, draws, rng));
+  const values = new Map<K, { length: number; v: Float64Array }>();
+  for (let d = 0; d < draws; d++) {
+    const cols = predict(models.map((m, i) => ({ ...m, params: sampled[i][d] })));
+    const keys = Object.keys(cols) as K[];
+    if (d > 0 && keys.length !== values.size)
+      throw new LoyalError("E_INTERNAL", `draw ${d + 1} returned ${keys.length} predictions, draw 1 ${values.size}`);
+    for (const key of keys) {
+      const c = cols[key];
+      let e = values.get(key);
+      if (!e) {
+        if (d > 0) throw new LoyalError("E_INTERNAL", `prediction '${key}' appeared only from draw ${d + 1} on`);
+        e = { length: c.length, v: new Float64Array(c.length * draws) };
+        values.set(key, e);
+      }
+      if (c.length !== e.length)
+        throw new LoyalError(
+          "E_INTERNAL",
+          `prediction '${key}' has ${c.length} values at draw ${d + 1}, ${e.length} at draw 1`,
+        );
+      for (let j = 0; j < e.length; j++) e.v[j * draws + d] = c[j];
+    }
+  }
+  const pLo = (1 - level) / 2;
+  const pHi = (1 + level) / 2;
+  const lo = {} as Record<K, Float64Array>;
+  const hi = {} as Record<K, Float64Array>;
+  for (const [key, { length, v }] of values) {
+    lo[key] = new Float64Array(length);
+    hi[key] = new Float64Array(length);
+    for (let j = 0; j < length; j++) {
+      const s = v.subarray(j * draws, (j + 1) * draws).sort();
+      lo[key][j] = quantileSorted(s, pLo);
+      hi[key][j] = quantileSorted(s, pHi);
+    }
+  }
+  return { level, draws, seed, lo, hi };
+}
+
+/**
  * Per-customer percentile intervals of predictions under parameter uncertainty: draws the purchase model's
  * parameters (and, independently, the spend model's) from their estimated sampling distribution, rescores the
- * customers with each draw, and reports the (1 − level)/2 and (1 + level)/2 percentiles of the draws. Each distinct
- * (frequency, recency, T, monetary) history is scored once per draw.
+ * customers with each draw, and reports the (1 − level)/2 and (1 + level)/2 percentiles of the draws
+ * ({@link predictionIntervals}). Each distinct (frequency, recency, T, monetary) history is scored once per draw.
  * @param summary the customers to score
  * @param models the fitted purchase model and optionally the Gamma-Gamma spend model
  * @param score recomputes the predictions with drawn models (e.g. a wrapper of `scoreCustomers`)
@@ -134,50 +205,27 @@ export function customerPredictionIntervals<K extends string>(
   score: DrawScorer<K>,
   options: IntervalOptions = {},
 ): PredictionIntervals<K> {
-  const draws = options.draws ?? 200;
-  const level = options.level ?? 0.9;
-  const seed = options.seed ?? 1;
-  if (!(Number.isInteger(draws) && draws >= 2))
-    throw new LoyalError("E_USAGE", `draws must be a whole number >= 2, got ${draws}`);
-  if (!(level > 0 && level < 1)) throw new LoyalError("E_USAGE", `level must be in (0, 1), got ${level}`);
-  if (!Number.isInteger(seed)) throw new LoyalError("E_USAGE", `seed must be a whole number, got ${seed}`);
-  const rng = createRng(seed);
-  const purchaseDraws = sampleParameters(models.purchase, draws, rng);
-  const spendDraws = models.spend ? sampleParameters(models.spend, draws, rng) : undefined;
   const { reduced, index } = distinctSummary(summary);
-  const m = reduced.ids.length;
-  const values = new Map<K, Float64Array>();
-  for (let d = 0; d < draws; d++) {
-    const purchase: FittedModel = { ...models.purchase, params: purchaseDraws[d] };
-    const spend: FittedModel | undefined =
-      models.spend && spendDraws ? { ...models.spend, params: spendDraws[d] } : undefined;
-    const cols = score(reduced, purchase, spend);
-    for (const key of Object.keys(cols) as K[]) {
-      let v = values.get(key);
-      if (!v) {
-        if (d > 0) throw new LoyalError("E_INTERNAL", `prediction '${key}' appeared only from draw ${d + 1} on`);
-        v = new Float64Array(m * draws);
-        values.set(key, v);
-      }
-      const c = cols[key];
-      for (let j = 0; j < m; j++) v[j * draws + d] = c[j];
-    }
+  const drawn = models.spend ? [models.purchase, models.spend] : [models.purchase];
+  const iv = predictionIntervals(drawn, ([purchase, spend]) => score(reduced, purchase, spend), options);
+  return { ...iv, lo: expandRows(iv.lo, index), hi: expandRows(iv.hi, index) };
+}
+
+/**
+ * Row-aligned copies of per-distinct-row values: `out[key][i] = values[key][index[i]]`.
+ * @param values per name, one value per distinct row
+ * @param index for each original row, the number of its distinct row (as from `uniqueRows`)
+ * @returns per name, one value per original row
+ * @example expandRows({ a: Float64Array.of(1, 2) }, Uint32Array.of(1, 0, 1)).a // => Float64Array [2, 1, 2]
+ */
+export function expandRows<K extends string>(
+  values: Record<K, Float64Array>,
+  index: ArrayLike<number>,
+): Record<K, Float64Array> {
+  const out = {} as Record<K, Float64Array>;
+  for (const key of Object.keys(values) as K[]) {
+    const v = values[key];
+    out[key] = Float64Array.from({ length: index.length }, (_, i) => v[index[i]]);
   }
-  const pLo = (1 - level) / 2;
-  const pHi = (1 + level) / 2;
-  const lo = {} as Record<K, Float64Array>;
-  const hi = {} as Record<K, Float64Array>;
-  const n = summary.ids.length;
-  for (const [key, v] of values) {
-    const loU = new Float64Array(m);
-    const hiU = new Float64Array(m);
-    for (let j = 0; j < m; j++) {
-      const s = v.subarray(j * draws, (j + 1) * draws).sort();
-      loU[j] = quantileSorted(s, pLo);
-      hiU[j] = quantileSorted(s, pHi);
-    }
-    lo[key] = Float64Array.from({ length: n }, (_, i) => loU[index[i]]);
-    hi[key] = Float64Array.from({ length: n }, (_, i) => hiU[index[i]]);
-  }
-  return { level, draws, seed, lo, hi };
+  return out;
 }

@@ -182,8 +182,9 @@ describe("loyal fit and predict for the discrete-time models (bg-bb, sbg)", () =
     }
   });
 
-  it("predict refuses --intervals for the discrete models (exit 2)", async () => {
+  it("predict refuses --spend-model for the discrete models (exit 2); --intervals: see uncertainty-discrete-cli", async () => {
     const o = io();
-    assert.equal(await runCli(["predict", join(dir, "sbg.json"), "--intervals"], o), 2);
+    assert.equal(await runCli(["predict", join(dir, "sbg.json"), "--spend-model", join(dir, "sbg.json")], o), 2);
+    assert.match(o.err, /--spend-model applies to the purchase models/);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * `loyal predict <model.json> <summary.csv>`: per-customer expected purchases, P(alive), and with a spend model
- * expected spend and discounted CLV.
+ * expected spend and discounted CLV; for bg-bb and sbg models the tables of `insights/discrete-predictions.ts`.
+ * `--intervals` adds percentile intervals from parameter uncertainty for every model.
  */
 import { open } from "node:fs/promises";
 import type { Command } from "commander";
@@ -9,22 +10,15 @@ import { readSummaryCsv } from "../../data/summary-io.ts";
 import { writeTable } from "../../data/write-table.ts";
 import { LoyalError } from "../../errors.ts";
 import { type CustomerScores, type ScoreOptions, scoreCustomers } from "../../insights/clv.ts";
+import {
+  bgBbPredictionIntervals,
+  type DiscretePrediction,
+  predictBgBb,
+  predictSbg,
+  sbgPredictionIntervals,
+  withIntervals,
+} from "../../insights/discrete-predictions.ts";
 import { scoreSummaryFile } from "../../insights/score-file.ts";
-import {
-  type BgBbParams,
-  bgBbDiscountedExpectedResidualTransactions,
-  bgBbExpectedPurchases,
-  bgBbProbabilityAlive,
-} from "../../models/bg-bb.ts";
-import {
-  type SbgData,
-  type SbgParams,
-  sbgDiscountedExpectedLifetime,
-  sbgDiscountedExpectedResidualLifetime,
-  sbgRetentionRate,
-  sbgSurvival,
-  sbgSurvivalCurve,
-} from "../../models/sbg.ts";
 import { loadModel } from "../../models/serialize.ts";
 import type { FittedModel } from "../../models/types.ts";
 import { customerPredictionIntervals, type PredictionIntervals } from "../../models/uncertainty.ts";
@@ -108,106 +102,6 @@ export function parsePositive(name: string, v: string, allowZero = false): numbe
   return x;
 }
 
-/** Predictions of a discrete-time model (BG/BB per history, sBG per period) as a table plus summary figures. */
-export interface DiscretePrediction {
-  meta: Record<string, unknown>;
-  totals: Record<string, number | null>;
-  columns: Record<string, Float64Array>;
-}
-
-/**
- * BG/BB predictions for each history of a `frequency,recency,periods[,weights]` file: P(alive at the last
- * opportunity n), P(alive at n + 1) (Fader, Hardie & Shang 2010, eq. 11), expected transactions in the next
- * `horizon` opportunities and the discounted expected residual transactions (DERT, eq. 14).
- * @throws LoyalError E_USAGE for a non-whole horizon or a discount rate <= 0
- */
-export function predictBgBb(
-  model: FittedModel,
-  data: Awaited<ReturnType<typeof readBgBbCsv>>,
-  horizon: number,
-  discount: number,
-): DiscretePrediction {
-  if (!Number.isInteger(horizon))
-    throw new LoyalError("E_USAGE", `--horizon must be a whole number of opportunities for bg-bb, got ${horizon}`);
-  const p = model.params as BgBbParams;
-  const m = data.frequency.length;
-  const cols = {
-    frequency: Float64Array.from(data.frequency),
-    recency: Float64Array.from(data.recency),
-    periods: Float64Array.from(data.periods),
-    p_alive: new Float64Array(m),
-    p_alive_next: new Float64Array(m),
-    expected_purchases: new Float64Array(m),
-    dert: new Float64Array(m),
-  };
-  let customers = 0;
-  let expected = 0;
-  let alive = 0;
-  for (let i = 0; i < m; i++) {
-    const c = { frequency: data.frequency[i], recency: data.recency[i], periods: data.periods[i] };
-    cols.p_alive[i] = bgBbProbabilityAlive(p, c, 0);
-    cols.p_alive_next[i] = bgBbProbabilityAlive(p, c, 1);
-    cols.expected_purchases[i] = bgBbExpectedPurchases(p, horizon, c);
-    cols.dert[i] = bgBbDiscountedExpectedResidualTransactions(p, discount, c);
-    const w = data.weights ? data.weights[i] : 1;
-    customers += w;
-    expected += w * cols.expected_purchases[i];
-    alive += w * cols.p_alive[i];
-  }
-  const columns: Record<string, Float64Array> = cols;
-  if (data.weights) columns.weights = Float64Array.from(data.weights);
-  return {
-    meta: { model: "bg-bb", horizon, discount },
-    totals: { customers, expectedPurchases: expected, meanPAlive: customers > 0 ? alive / customers : null },
-    columns,
-  };
-}
-
-/**
- * sBG projections for periods 0..`horizon`: survival S(t), retention rate r_t, DERL of a customer who has made t
- * renewals (Fader & Hardie 2010, eq. 6) and, with data, the expected and observed number alive of the cohort; the
- * DEL of a new customer (eq. 5) goes in `meta`.
- * @throws LoyalError E_USAGE for a non-whole horizon or a discount rate <= 0
- */
-export function predictSbg(
-  model: FittedModel,
-  data: SbgData | undefined,
-  horizon: number,
-  discount: number,
-): DiscretePrediction {
-  if (!Number.isInteger(horizon))
-    throw new LoyalError("E_USAGE", `--horizon must be a whole number of periods for sbg, got ${horizon}`);
-  const p = model.params as SbgParams;
-  const rows = horizon + 1;
-  const columns: Record<string, Float64Array> = {
-    period: Float64Array.from({ length: rows }, (_, t) => t),
-    survival: Float64Array.from({ length: rows }, (_, t) => sbgSurvival(p, t)),
-    retention_rate: Float64Array.from({ length: rows }, (_, t) => (t === 0 ? Number.NaN : sbgRetentionRate(p, t))),
-    derl: Float64Array.from({ length: rows }, (_, t) => sbgDiscountedExpectedResidualLifetime(p, discount, t)),
-  };
-  let cohort: number | null = null;
-  if (data) {
-    let observed: Float64Array;
-    if ("alive" in data) observed = Float64Array.from(data.alive);
-    else {
-      let maxT = 0;
-      for (let i = 0; i < data.periods.length; i++) maxT = Math.max(maxT, data.periods[i]);
-      observed = sbgSurvivalCurve(data, maxT);
-    }
-    cohort = observed[0];
-    columns.expected_alive = Float64Array.from(columns.survival, (s) => (cohort as number) * s);
-    columns.observed_alive = Float64Array.from({ length: rows }, (_, t) => (t < observed.length ? observed[t] : NaN));
-  }
-  return {
-    meta: { model: "sbg", horizon, discount, del: sbgDiscountedExpectedLifetime(p, discount), cohort },
-    totals: {
-      survivalAtHorizon: columns.survival[horizon],
-      expectedAliveAtHorizon: cohort === null ? null : cohort * columns.survival[horizon],
-    },
-    columns,
-  };
-}
-
 /** Rows of a column table as objects (non-finite numbers print as null in JSON). */
 function tableRows(columns: Record<string, readonly string[] | Float64Array>): Record<string, unknown>[] {
   const names = Object.keys(columns);
@@ -272,19 +166,32 @@ export function register(program: Command, ctx: CliContext): void {
             `${modelFile} is a spend model: pass a purchase model first and the spend model with --spend-model`,
           );
         if (model.model === "bg-bb" || model.model === "sbg") {
-          if (flags.intervals || flags.spendModel)
+          if (flags.spendModel)
             throw new LoyalError(
               "E_USAGE",
-              `--intervals and --spend-model apply to purchase models, not ${model.model}`,
+              `--spend-model applies to the purchase models (bg-nbd, pareto-nbd, mbg-nbd), not ${model.model}: ${model.model} predicts ${model.model === "bg-bb" ? "transactions" : "survival"}, not spend`,
             );
           const horizon = parsePositive("--horizon", flags.horizon ?? "10", true);
           const discount = parsePositive("--discount", flags.discount ?? "0.1");
           if (model.model === "bg-bb" && !summaryFile)
             throw new LoyalError("E_USAGE", "bg-bb predictions need a frequency,recency,periods[,weights] file");
-          const pred =
-            model.model === "bg-bb"
-              ? predictBgBb(model, await readBgBbCsv(summaryFile!), horizon, discount)
-              : predictSbg(model, summaryFile ? await readSbgCsv(summaryFile) : undefined, horizon, discount);
+          const intervalOptions = { draws: Number(flags.draws), level: Number(flags.level), seed: Number(flags.seed) };
+          let pred: DiscretePrediction;
+          if (model.model === "bg-bb") {
+            const data = await readBgBbCsv(summaryFile!);
+            pred = predictBgBb(model, data, horizon, discount);
+            if (flags.intervals) {
+              progress.step(`intervals from ${flags.draws} parameter draws`);
+              pred = withIntervals(pred, bgBbPredictionIntervals(model, data, horizon, discount, intervalOptions));
+            }
+          } else {
+            const data = summaryFile ? await readSbgCsv(summaryFile) : undefined;
+            pred = predictSbg(model, data, horizon, discount);
+            if (flags.intervals) {
+              progress.step(`intervals from ${flags.draws} parameter draws`);
+              pred = withIntervals(pred, sbgPredictionIntervals(model, data, horizon, discount, intervalOptions));
+            }
+          }
           if (flags.output) await writeTable(flags.output, pred.columns);
           progress.done();
           if (flags.json)
@@ -296,10 +203,18 @@ export function register(program: Command, ctx: CliContext): void {
             });
           else {
             const t = pred.totals;
+            const level = (pred.meta.intervals as { level: number } | undefined)?.level ?? 0;
+            const range = (name: string, digits: number) => {
+              const lo = t[`${name}_lo`];
+              const hi = t[`${name}_hi`];
+              return typeof lo === "number" && typeof hi === "number"
+                ? ` (${+(level * 100).toFixed(6)}% interval ${lo.toFixed(digits)}–${hi.toFixed(digits)})`
+                : "";
+            };
             ctx.io.stdout(
               model.model === "bg-bb"
-                ? `${t.customers} customers: ${t.expectedPurchases!.toFixed(1)} expected transactions in the next ${horizon} opportunities, mean P(alive) ${t.meanPAlive!.toFixed(3)}\n`
-                : `sbg: survival ${t.survivalAtHorizon!.toFixed(4)} at period ${horizon}${t.expectedAliveAtHorizon !== null ? ` (${t.expectedAliveAtHorizon.toFixed(1)} of ${pred.meta.cohort})` : ""}, DEL ${(pred.meta.del as number).toFixed(4)} at discount ${discount}\n`,
+                ? `${t.customers} customers: ${t.expectedPurchases!.toFixed(1)}${range("expectedPurchases", 1)} expected transactions in the next ${horizon} opportunities, mean P(alive) ${t.meanPAlive!.toFixed(3)}\n`
+                : `sbg: survival ${t.survivalAtHorizon!.toFixed(4)}${range("survivalAtHorizon", 4)} at period ${horizon}${t.expectedAliveAtHorizon !== null ? ` (${t.expectedAliveAtHorizon.toFixed(1)} of ${pred.meta.cohort})` : ""}, DEL ${(pred.meta.del as number).toFixed(4)} at discount ${discount}\n`,
             );
             if (flags.output) ctx.io.stdout(`predictions written to ${flags.output}\n`);
           }
