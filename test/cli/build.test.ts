@@ -52,6 +52,27 @@ describe("compiled build", () => {
     for (const k of ["r", "alpha", "a", "b"]) assert.equal(fit.params[k], source.params[k], k);
   });
 
+  it("the compiled library entry (dist/src/index.js) runs the README's example: CDNOW sample → BG/NBD at CLVTools' MLE", () => {
+    const script = `
+      const loyal = await import(${JSON.stringify(pathToFileURL(join(out, "src/index.js")).href)});
+      const { summary } = await loyal.summarizeFile(${JSON.stringify(join(root, "datasets/CDNOW_sample.txt"))}, {
+        columns: ["master_id", "customer_id", "date", "cds", "amount"], end: "1997-09-30", unit: "week" });
+      const bg = loyal.fitSummary("bg-nbd", summary);
+      const scores = loyal.scoreCustomers(bg, summary, { horizon: 52, spendModel: loyal.fitSummary("gamma-gamma", summary) });
+      console.log(JSON.stringify({ n: summary.ids.length, params: bg.params, ll: bg.logLikelihood, clv: scores.clv.length,
+        error: new loyal.LoyalError("E_USAGE", "x").code }));`;
+    writeFileSync(join(tmp, "library.mjs"), script);
+    const r = JSON.parse(execFileSync(process.execPath, [join(tmp, "library.mjs")], { encoding: "utf8" }));
+    const ref = reference.cdnow_sample.bg_nbd.mle_exact_summary;
+    assert.equal(r.n, 2357);
+    assert.equal(r.clv, 2357);
+    assert.equal(r.error, "E_USAGE");
+    for (const k of ["r", "alpha", "a", "b"]) {
+      assert.ok(Math.abs(r.params[k] / ref.params[k] - 1) < 1e-4, `${k}: ${r.params[k]} vs ${ref.params[k]}`);
+    }
+    assert.ok(r.ll >= ref.logLikelihood - 1e-3, `LL ${r.ll} vs CLVTools ${ref.logLikelihood}`);
+  });
+
   it("scores on two worker threads from the compiled files without the tsx loader, byte-identical to the sources", async () => {
     const s = cdnowWithSpend();
     const bg = fitSummary("bg-nbd", s);

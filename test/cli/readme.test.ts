@@ -61,7 +61,8 @@ describe("README library example", () => {
     const block = /```ts\n([\s\S]*?)```/.exec(text)?.[1];
     assert.ok(block, "a ts block");
     const file = join(root, "test", `.readme-example-${process.pid}.ts`);
-    writeFileSync(file, block.replaceAll('"./src/', '"../src/'));
+    // the package's own name resolves to the compiled dist/; the test runs the sources the README's entry compiles from
+    writeFileSync(file, block.replaceAll('from "loyal"', 'from "../src/index.ts"').replaceAll('"./src/', '"../src/'));
     try {
       const out = execFileSync(process.execPath, ["--import", "tsx", file], {
         cwd: root,

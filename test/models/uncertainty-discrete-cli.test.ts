@@ -178,7 +178,7 @@ describe("loyal predict --intervals for sbg", () => {
 });
 
 describe("loyal predict --intervals errors for the discrete models", () => {
-  it("a model without covariance, a bad --draws or --level exit 2 (E_USAGE); --spend-model stays refused", async () => {
+  it("a model without covariance, a bad --draws or --level exit 2 (E_USAGE); --spend-model and --stream are refused", async () => {
     const noCov = join(dir, "sbg-nocov.json");
     const m = JSON.parse(readFileSync(sbg, "utf8"));
     delete m.logCovariance;
@@ -194,6 +194,10 @@ describe("loyal predict --intervals errors for the discrete models", () => {
       [
         ["predict", sbg, "--intervals", "--spend-model", bgbb],
         /--spend-model applies to the purchase models .* not sbg/,
+      ],
+      [
+        ["predict", bgbb, donations, "--stream", "-o", join(dir, "s.csv")],
+        /--stream applies to the purchase models .* not bg-bb/,
       ],
     ];
     for (const [argv, re] of cases) {

@@ -171,6 +171,11 @@ export function register(program: Command, ctx: CliContext): void {
               "E_USAGE",
               `--spend-model applies to the purchase models (bg-nbd, pareto-nbd, mbg-nbd), not ${model.model}: ${model.model} predicts ${model.model === "bg-bb" ? "transactions" : "survival"}, not spend`,
             );
+          if (flags.stream)
+            throw new LoyalError(
+              "E_USAGE",
+              `--stream applies to the purchase models (bg-nbd, pareto-nbd, mbg-nbd), not ${model.model}: its predictions are one row per distinct history, already small`,
+            );
           const horizon = parsePositive("--horizon", flags.horizon ?? "10", true);
           const discount = parsePositive("--discount", flags.discount ?? "0.1");
           if (model.model === "bg-bb" && !summaryFile)
