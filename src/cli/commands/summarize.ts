@@ -5,7 +5,6 @@ import type { Command } from "commander";
 import { summarizeFromPostgres } from "../../data/postgres.ts";
 import { summarizeFile } from "../../data/summarize-file.ts";
 import { writeSummaryCsv, writeSummaryParquet } from "../../data/summary-io.ts";
-import { parseTimeUnit } from "../../data/time-unit.ts";
 import { LoyalError } from "../../errors.ts";
 import { type CliContext, printJson } from "../context.ts";
 import { createProgress } from "../progress.ts";
@@ -62,23 +61,22 @@ async function fromPostgres(
   if (!/^postgres(ql)?:\/\//.test(url))
     throw new LoyalError("E_USAGE", `--from takes a postgres:// or postgresql:// URL, got '${url}'`);
   if (sources.length !== 1) throw new LoyalError("E_USAGE", "with --from, give exactly one table name");
-  if (!flags.customer || !flags.date)
-    throw new LoyalError("E_USAGE", "with --from, name the --customer and --date columns");
-  if (!flags.end) throw new LoyalError("E_USAGE", "with --from, give the calibration --end");
-  const unit = parseTimeUnit(flags.unit);
+  const o = toSummarizeOptions(flags);
+  if (!o.customer || !o.date) throw new LoyalError("E_USAGE", "with --from, name the --customer and --date columns");
+  if (!o.end) throw new LoyalError("E_USAGE", "with --from, give the calibration --end");
   const r = await summarizeFromPostgres(url, {
     table: sources[0],
-    customer: flags.customer,
-    date: flags.date,
-    amount: flags.amount,
-    end: flags.end,
-    holdoutEnd: flags.holdoutEnd,
-    unit,
+    customer: o.customer,
+    date: o.date,
+    amount: o.amount,
+    end: o.end,
+    holdoutEnd: o.holdoutEnd,
+    unit: o.unit,
   });
   const rows = r.customersSeen;
   return {
     ...r,
-    end: flags.end,
+    end: o.end,
     // Nothing was read row by row here: the warehouse did the work, and the report says so.
     ingestion: {
       rowsRead: 0,
@@ -90,7 +88,7 @@ async function fromPostgres(
       rowsDuplicate: 0,
       rowsRefunded: 0,
       byReason: {},
-      columns: { customer: flags.customer, date: flags.date, amount: flags.amount, detected: [] },
+      columns: { customer: o.customer, date: o.date, amount: o.amount, detected: [] },
       files: [`${sources[0]} (PostgreSQL, ${rows} customers)`],
     },
   };

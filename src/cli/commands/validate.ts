@@ -9,6 +9,7 @@ import { LoyalError } from "../../errors.ts";
 import { validateHoldout } from "../../insights/validate.ts";
 import { type CliContext, printJson } from "../context.ts";
 import { COMPACT_CHARS } from "../table.ts";
+import { toSummarizeOptions } from "../transaction-options.ts";
 import {
   addInsightOptions,
   f,
@@ -37,8 +38,9 @@ export function register(program: Command, ctx: CliContext): void {
     .option("--model <name|all>", "purchase model to validate, or all", "bg-nbd")
     .option("--penalizer <x>", PENALIZER_HELP, "0")
     .action(async (sources: string[], flags: ValidateFlags) => {
-      if (!flags.end) throw new LoyalError("E_USAGE", "validate needs --end (the calibration end)");
-      if (!flags.holdoutEnd) throw new LoyalError("E_USAGE", "validate needs --holdout-end");
+      const periods = toSummarizeOptions(flags);
+      if (!periods.end) throw new LoyalError("E_USAGE", "validate needs --end (the calibration end)");
+      if (!periods.holdoutEnd) throw new LoyalError("E_USAGE", "validate needs --holdout-end");
       const input = await loadInput(ctx, sources, flags, false);
       const model = flags.model ?? "bg-nbd";
       const report = validateHoldout(
