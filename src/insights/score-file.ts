@@ -20,11 +20,13 @@ import type { ScoreChunkJob } from "./score-format.ts";
 import { RangeError2, type RangeResult, type RangeTask, scoreRange } from "./score-range.ts";
 
 /**
- * Input size from which the scorer uses worker threads by default. Measured with `npm run bench -- score` on the
- * 2-core machine: 2M customers (76 MB) took 2.0 s on the main thread and 3.5 s on two workers, 10M (378 MB) 8.0 s
- * and 5.65 s; the lines cross near 5.7M customers, about 200 MB.
+ * Input size from which the scorer uses worker threads by default. Each worker starts by loading its modules:
+ * through tsx (run from the TypeScript sources) that costs 0.6–0.8 s, compiled (dist/) a fraction of it. Measured on
+ * the 2-core machine: from the sources, 2M customers (76 MB) took 2.0 s on the main thread and 3.5 s on two workers,
+ * 10M (378 MB) 8.0 s and 5.65 s, the lines crossing near 5.7M customers (~200 MB); compiled, 1M customers (37 MB)
+ * took 1.24 s on the main thread and 1.39 s on two workers, 2M 1.67–2.03 s and 1.54–1.81 s, crossing near 80 MB.
  */
-export const WORKERS_FROM_BYTES = 192 * 1024 * 1024;
+export const WORKERS_FROM_BYTES = import.meta.url.endsWith(".js") ? 96 * 1024 * 1024 : 192 * 1024 * 1024;
 
 export interface ScoreFileOptions extends Omit<ScoreOptions, "spendModel"> {
   model: FittedModel;
