@@ -8,23 +8,12 @@ import { runCli } from "../../src/cli/run-cli.ts";
 import { readSummaryCsv } from "../../src/data/summary-io.ts";
 import { fitSummary } from "../../src/models/fit-summary.ts";
 import { io } from "../helpers/cli-io.ts";
-import { reference, root } from "../helpers/datasets.ts";
+import { CDNOW_SAMPLE_ARGS, reference, root } from "../helpers/datasets.ts";
 import { assertClose } from "../helpers/tolerance.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "loyal-cli-"));
 const sample = join(root, "datasets/CDNOW_sample.txt");
-const sampleArgs = [
-  "--columns",
-  "master_id,customer_id,date,cds,amount",
-  "--customer",
-  "customer_id",
-  "--date",
-  "date",
-  "--amount",
-  "amount",
-  "--unit",
-  "week",
-];
+const sampleArgs = [...CDNOW_SAMPLE_ARGS, "--unit", "week"];
 
 describe("loyal summarize", () => {
   it("CDNOW_sample.txt summary matches cdnow_customers_summary_with_transactions.csv for all 2,357 customers", async () => {
@@ -212,45 +201,14 @@ describe("loyal predict --stream", () => {
     const a = io();
     assert.equal(await runCli(["fit", published, "--model", "bg-nbd", "-o", join(dir, "sbg.json")], a), 0, a.err);
     assert.equal(await runCli(["fit", published, "--model", "gamma-gamma", "-o", join(dir, "sgg.json")], io()), 0);
-    const mem = io();
-    assert.equal(
-      await runCli(
-        [
-          "predict",
-          join(dir, "sbg.json"),
-          published,
-          "--spend-model",
-          join(dir, "sgg.json"),
-          "-o",
-          join(dir, "m.csv"),
-          "--json",
-        ],
-        mem,
-      ),
-      0,
-      mem.err,
-    );
-    const st = io();
-    assert.equal(
-      await runCli(
-        [
-          "predict",
-          join(dir, "sbg.json"),
-          published,
-          "--spend-model",
-          join(dir, "sgg.json"),
-          "--stream",
-          "-o",
-          join(dir, "st.csv"),
-          "--json",
-        ],
-        st,
-      ),
-      0,
-      st.err,
-    );
-    const m = JSON.parse(mem.out).totals;
-    const s = JSON.parse(st.out).totals;
+    const totals = async (...extra: string[]) => {
+      const o = io();
+      const argv = ["predict", join(dir, "sbg.json"), published, "--spend-model", join(dir, "sgg.json"), ...extra];
+      assert.equal(await runCli([...argv, "--json"], o), 0, o.err);
+      return JSON.parse(o.out).totals;
+    };
+    const m = await totals("-o", join(dir, "m.csv"));
+    const s = await totals("--stream", "-o", join(dir, "st.csv"));
     assert.equal(s.customers, 2357);
     assertClose(s.expectedPurchases, m.expectedPurchases, { rel: 1e-9 }, "expected purchases");
     assertClose(s.clv, m.clv, { rel: 1e-9 }, "CLV");

@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import type { CliIo } from "../../src/cli/context.ts";
 import { runCli } from "../../src/cli/run-cli.ts";
+import { io } from "../helpers/cli-io.ts";
 import { root } from "../helpers/datasets.ts";
 
 /** The `npx loyal ...` commands of the README's sh blocks, continuation lines joined, split into words. */
@@ -36,13 +36,7 @@ describe("README examples", () => {
       process.chdir(dir);
       try {
         const args = argv.map((a) => (a.startsWith("datasets/") ? join(root, a) : a));
-        const o = {
-          out: "",
-          err: "",
-          isTTY: false,
-          stdout: (s: string) => (o.out += s),
-          stderr: (s: string) => (o.err += s),
-        } as CliIo & { out: string; err: string };
+        const o = io();
         const code = await runCli(args, o);
         assert.equal(code, 0, o.err);
         assert.ok(o.out.length > 0, "prints something");

@@ -8,7 +8,7 @@ import { runCli } from "../../src/cli/run-cli.ts";
 import { closeDuckDb, openDuckDb } from "../../src/data/duckdb.ts";
 import { readSummaryCsv } from "../../src/data/summary-io.ts";
 import { io } from "../helpers/cli-io.ts";
-import { root } from "../helpers/datasets.ts";
+import { CDNOW_SAMPLE_ARGS, root } from "../helpers/datasets.ts";
 import { startPostgres, type TestPostgres } from "../helpers/postgres.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "loyal-sql-"));
@@ -40,21 +40,7 @@ async function runOk(args: string[]): Promise<string> {
 
 async function cliSummary(): Promise<Awaited<ReturnType<typeof readSummaryCsv>>> {
   const file = join(dir, "from-file.csv");
-  await runOk([
-    "summarize",
-    sample,
-    "--columns",
-    "master_id,customer_id,date,cds,amount",
-    "--customer",
-    "customer_id",
-    "--date",
-    "date",
-    "--amount",
-    "amount",
-    ...period,
-    "-o",
-    file,
-  ]);
+  await runOk(["summarize", sample, ...CDNOW_SAMPLE_ARGS, ...period, "-o", file]);
   return readSummaryCsv(file);
 }
 

@@ -1,21 +1,12 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { closeDuckDb, type DuckDBConnection, openDuckDb } from "../../src/data/duckdb.ts";
+import { test } from "node:test";
 import { type IngestionReport, ingestTransactions } from "../../src/data/ingest/index.ts";
+import { useDuckDb } from "../helpers/duckdb.ts";
 
-const tmp = mkdtempSync(join(tmpdir(), "loyal-ingest-clean-"));
-let conn: DuckDBConnection;
-
-before(async () => {
-  conn = await openDuckDb(":memory:", 2);
-});
-after(() => {
-  closeDuckDb(conn);
-  rmSync(tmp, { recursive: true, force: true });
-});
+const db = useDuckDb("loyal-ingest-clean-");
+const tmp = db.tmp;
 
 const dayOf = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / 86400000;
 
@@ -47,11 +38,11 @@ const EXPECTED = {
 };
 
 async function check(file: string): Promise<IngestionReport> {
-  const { report } = await ingestTransactions(conn, file, { excludeStatus: ["Cancelled"] });
+  const { report } = await ingestTransactions(db.conn, file, { excludeStatus: ["Cancelled"] });
   const { byReason, columns, files, quarantineFile, ...counts } = report;
   assert.deepEqual(counts, EXPECTED);
   const rows = (
-    await conn.runAndReadAll("select customer_id, day, amount from purchases order by customer_id, amount")
+    await db.conn.runAndReadAll("select customer_id, day, amount from purchases order by customer_id, amount")
   ).getRowObjectsJson();
   assert.deepEqual(
     rows.map((r) => [r.customer_id, Number(r.day), Number(r.amount)]),
@@ -69,7 +60,7 @@ test("duplicates within an order of several rows and among rows without an order
   writeFileSync(csv, `${LOG}\n`);
   await check(csv);
   const parquet = join(tmp, "log.parquet");
-  await conn.run(
+  await db.conn.run(
     `copy (select * from read_csv('${csv}', header = true, all_varchar = true)) to '${parquet}' (format parquet)`,
   );
   await check(parquet);
@@ -79,10 +70,10 @@ test("the CSV and the Parquet copy of one export: every row of the second is a d
   const csv = join(tmp, "a.csv");
   writeFileSync(csv, "order_id,customer_id,date,amount\nA1,c1,2024-03-01,10.00\nA1,c1,2024-03-01,5.00\n");
   const parquet = join(tmp, "a.parquet");
-  await conn.run(
+  await db.conn.run(
     `copy (select * from read_csv('${csv}', header = true, all_varchar = true)) to '${parquet}' (format parquet)`,
   );
-  const { report } = await ingestTransactions(conn, [csv, parquet]);
+  const { report } = await ingestTransactions(db.conn, [csv, parquet]);
   assert.equal(report.rowsRead, 4);
   assert.equal(report.rowsDuplicate, 2);
   assert.equal(report.rowsMerged, 1);
@@ -93,7 +84,7 @@ test("a quoted field spanning two lines in an otherwise clean file is one row (t
   const rows = Array.from({ length: 300 }, (_, i) => `o${i},c${i % 7},2024-01-0${1 + (i % 9)},${i}.5,x`);
   const f = join(tmp, "multiline.csv");
   writeFileSync(f, `order_id,customer_id,date,amount,note\n${rows.join("\n")}\no900,c1,2024-02-01,3,"two\nlines"\n`);
-  const { report } = await ingestTransactions(conn, f);
+  const { report } = await ingestTransactions(db.conn, f);
   assert.equal(report.rowsRead, 301);
   assert.equal(report.rowsUsed, 301);
   assert.equal(report.rowsQuarantined, 0);

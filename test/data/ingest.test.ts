@@ -1,24 +1,15 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
-import { closeDuckDb, type DuckDBConnection, openDuckDb } from "../../src/data/duckdb.ts";
 import { type IngestionReport, type IngestOptions, ingestTransactions } from "../../src/data/ingest/index.ts";
 import { isLoyalError, LoyalError } from "../../src/errors.ts";
+import { useDuckDb } from "../helpers/duckdb.ts";
 
 const MESSY = "test/fixtures/messy";
-const tmp = mkdtempSync(join(tmpdir(), "loyal-ingest-"));
-let conn: DuckDBConnection;
-
-before(async () => {
-  conn = await openDuckDb(":memory:", 2);
-});
-after(() => {
-  closeDuckDb(conn);
-  rmSync(tmp, { recursive: true, force: true });
-});
+const db = useDuckDb("loyal-ingest-");
+const tmp = db.tmp;
 
 /** All rows* counts except rowsRead add up to rowsRead. */
 function assertAddsUp(r: IngestionReport): void {
@@ -30,14 +21,14 @@ function assertAddsUp(r: IngestionReport): void {
 }
 
 async function ingest(source: string | string[], options?: IngestOptions) {
-  const { table, report } = await ingestTransactions(conn, source, options);
+  const { table, report } = await ingestTransactions(db.conn, source, options);
   assert.equal(table, "purchases");
   assertAddsUp(report);
   return report;
 }
 
 async function purchases(): Promise<{ customer_id: string; day: number; amount: number | null }[]> {
-  const r = await conn.runAndReadAll(
+  const r = await db.conn.runAndReadAll(
     "select customer_id, day, amount from purchases order by customer_id, day, amount",
   );
   return r.getRowObjectsJson().map((o) => ({
@@ -49,14 +40,14 @@ async function purchases(): Promise<{ customer_id: string; day: number; amount: 
 
 /** The purchases table's column names and types. */
 async function schema(): Promise<string[]> {
-  const r = await conn.runAndReadAll("describe purchases");
+  const r = await db.conn.runAndReadAll("describe purchases");
   return r.getRowObjectsJson().map((o) => `${o.column_name} ${o.column_type}`);
 }
 
 const PURCHASES_SCHEMA = ["customer_id VARCHAR", "day INTEGER", "amount DOUBLE"];
 
 async function scalar(sql: string): Promise<number> {
-  const r = await conn.runAndReadAll(sql);
+  const r = await db.conn.runAndReadAll(sql);
   return Number(Object.values(r.getRowObjectsJson()[0])[0]);
 }
 
@@ -187,7 +178,7 @@ describe("cleaning rules (test/fixtures/messy)", () => {
   test("strict mode writes the quarantine, then fails naming file, row and column of the first bad row", async () => {
     const q = join(tmp, "q-strict.csv");
     await assert.rejects(
-      ingestTransactions(conn, `${MESSY}/quarantine.csv`, { quarantineFile: q, strict: true }),
+      ingestTransactions(db.conn, `${MESSY}/quarantine.csv`, { quarantineFile: q, strict: true }),
       (e) => {
         assert.ok(isLoyalError(e, "E_STRICT"));
         assert.deepEqual(e.location, { file: `${MESSY}/quarantine.csv`, row: 3, column: undefined });
@@ -196,7 +187,7 @@ describe("cleaning rules (test/fixtures/messy)", () => {
       },
     );
     assert.equal(readCsv(q).length, 6);
-    await assert.rejects(ingestTransactions(conn, `${MESSY}/quarantine.csv`, { strict: true }), (e) => {
+    await assert.rejects(ingestTransactions(db.conn, `${MESSY}/quarantine.csv`, { strict: true }), (e) => {
       assert.ok(isLoyalError(e, "E_STRICT"));
       return true;
     });
@@ -357,14 +348,14 @@ describe("cleaning rules (test/fixtures/messy)", () => {
   });
 
   test("excludeStatus without a status column is a usage error", async () => {
-    await assert.rejects(ingestTransactions(conn, `${MESSY}/orders.csv`, { excludeStatus: ["x"] }), (e) => {
+    await assert.rejects(ingestTransactions(db.conn, `${MESSY}/orders.csv`, { excludeStatus: ["x"] }), (e) => {
       assert.ok(isLoyalError(e, "E_USAGE"));
       return true;
     });
   });
 
   test("several currencies -> E_CURRENCY naming them; one currency (any case) is fine", async () => {
-    await assert.rejects(ingestTransactions(conn, `${MESSY}/currency.csv`), (e) => {
+    await assert.rejects(ingestTransactions(db.conn, `${MESSY}/currency.csv`), (e) => {
       assert.ok(isLoyalError(e, "E_CURRENCY"));
       assert.match(e.message, /EUR, USD/);
       assert.deepEqual(e.details, { currencies: ["EUR", "USD"] });
@@ -416,7 +407,7 @@ describe("cleaning rules (test/fixtures/messy)", () => {
   });
 
   test("an unknown time zone is a usage error", async () => {
-    await assert.rejects(ingestTransactions(conn, `${MESSY}/events.ndjson`, { tz: "Mars/Olympus" }), (e) => {
+    await assert.rejects(ingestTransactions(db.conn, `${MESSY}/events.ndjson`, { tz: "Mars/Olympus" }), (e) => {
       assert.ok(isLoyalError(e, "E_USAGE"));
       assert.match(e.message, /Mars\/Olympus/);
       return true;
@@ -424,18 +415,18 @@ describe("cleaning rules (test/fixtures/messy)", () => {
   });
 
   test("a missing required column names the file and the available columns", async () => {
-    await assert.rejects(ingestTransactions(conn, `${MESSY}/quoted.csv`), (e) => {
+    await assert.rejects(ingestTransactions(db.conn, `${MESSY}/quoted.csv`), (e) => {
       assert.ok(isLoyalError(e, "E_USAGE"));
       assert.equal(e.location?.file, `${MESSY}/quoted.csv`);
       assert.match(e.message, /no customer column found.*"id", "when", "revenue"/);
       return true;
     });
-    await assert.rejects(ingestTransactions(conn, `${MESSY}/orders.csv`, { amount: "price" }), (e) => {
+    await assert.rejects(ingestTransactions(db.conn, `${MESSY}/orders.csv`, { amount: "price" }), (e) => {
       assert.ok(isLoyalError(e, "E_USAGE"));
       assert.match(e.message, /"price" is not in the file/);
       return true;
     });
-    await assert.rejects(ingestTransactions(conn, join(tmp, "nope.csv")), (e) => isLoyalError(e, "E_IO"));
+    await assert.rejects(ingestTransactions(db.conn, join(tmp, "nope.csv")), (e) => isLoyalError(e, "E_IO"));
   });
 });
 
@@ -478,7 +469,7 @@ describe("input formats", () => {
 
   test("Parquet (typed DATE and DECIMAL columns, named like the staging columns)", async () => {
     const f = join(tmp, "t.parquet");
-    await conn.run(`copy (select * from (values ('a', date '2024-01-01', 1.50::decimal(10,2), 'o1'),
+    await db.conn.run(`copy (select * from (values ('a', date '2024-01-01', 1.50::decimal(10,2), 'o1'),
       ('a', date '2024-01-01', 2.00::decimal(10,2), 'o1'), (null, date '2024-01-02', 3.00::decimal(10,2), 'o2'),
       ('b', date '2024-01-03', 4.00::decimal(10,2), 'o3')) t(customer, date, amount, invoice))
       to '${f}' (format parquet)`);
@@ -632,7 +623,7 @@ describe("robustness", () => {
       const f = join(tmp, `fuzz-${i}${ext}`);
       writeFileSync(f, bytes);
       try {
-        const { report } = await ingestTransactions(conn, f, {
+        const { report } = await ingestTransactions(db.conn, f, {
           ...options,
           quarantineFile: join(tmp, `fuzz-q-${i}.csv`),
         });

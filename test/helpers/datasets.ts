@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { CustomerSummary } from "../../src/data/summary.ts";
+import type { BgBbData } from "../../src/models/bg-bb.ts";
 
 export const root = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -43,3 +44,26 @@ export function cdnowWithSpend(): CustomerSummary {
     monetary: Float64Array.from(rows, (r) => +r[4]),
   };
 }
+
+/** datasets/donations.csv: Fader, Hardie & Shang 2010's 11,104 donors, 6 opportunities, as 22 weighted patterns. */
+export function donations(): BgBbData {
+  const rows = readCsv("donations.csv").map((r) => r.map(Number));
+  return {
+    frequency: Float64Array.from(rows, (r) => r[0]),
+    recency: Float64Array.from(rows, (r) => r[1]),
+    periods: Float64Array.from(rows, (r) => r[2]),
+    weights: Float64Array.from(rows, (r) => r[3]),
+  };
+}
+
+/** CLI arguments naming CDNOW_sample.txt's columns (a header-less file: master_id, customer_id, date, cds, amount). */
+export const CDNOW_SAMPLE_ARGS = [
+  "--columns",
+  "master_id,customer_id,date,cds,amount",
+  "--customer",
+  "customer_id",
+  "--date",
+  "date",
+  "--amount",
+  "amount",
+] as const;

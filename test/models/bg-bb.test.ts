@@ -19,24 +19,11 @@ import {
   fitBgBb,
   simulateBgBb,
 } from "../../src/models/bg-bb.ts";
+import { donations as loadDonations } from "../helpers/datasets.ts";
 import { assertAllClose, assertClose } from "../helpers/tolerance.ts";
 
 const root = new URL("../../", import.meta.url);
 const ref = JSON.parse(readFileSync(new URL("test/fixtures/bg-bb/reference.json", root), "utf8"));
-
-function loadDonations(): BgBbData {
-  const rows = readFileSync(new URL("datasets/donations.csv", root), "utf8")
-    .trim()
-    .split("\n")
-    .slice(1)
-    .map((l) => l.split(",").map(Number));
-  return {
-    frequency: Float64Array.from(rows, (r) => r[0]),
-    recency: Float64Array.from(rows, (r) => r[1]),
-    periods: Float64Array.from(rows, (r) => r[2]),
-    weights: Float64Array.from(rows, (r) => r[3]),
-  };
-}
 
 const donations = loadDonations();
 const published: BgBbParams = { alpha: 1.204, beta: 0.75, gamma: 0.657, delta: 2.783 };

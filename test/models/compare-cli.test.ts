@@ -6,7 +6,7 @@ import { describe, it } from "node:test";
 import { runCli } from "../../src/cli/run-cli.ts";
 import { purchaseModelNames } from "../../src/models/registry.ts";
 import { io } from "../helpers/cli-io.ts";
-import { root } from "../helpers/datasets.ts";
+import { CDNOW_SAMPLE_ARGS, root } from "../helpers/datasets.ts";
 import { assertClose } from "../helpers/tolerance.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "loyal-compare-"));
@@ -57,14 +57,7 @@ describe("loyal fit --model auto and loyal compare", () => {
       [
         "summarize",
         join(root, "datasets/CDNOW_sample.txt"),
-        "--columns",
-        "master_id,customer_id,date,cds,amount",
-        "--customer",
-        "customer_id",
-        "--date",
-        "date",
-        "--amount",
-        "amount",
+        ...CDNOW_SAMPLE_ARGS,
         "--unit",
         "week",
         "--end",

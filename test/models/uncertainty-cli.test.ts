@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { runCli } from "../../src/cli/run-cli.ts";
-import { io } from "../helpers/cli-io.ts";
+import { io, runTwiceIdentical } from "../helpers/cli-io.ts";
 import { root } from "../helpers/datasets.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "loyal-intervals-"));
@@ -18,12 +18,7 @@ describe("loyal predict --intervals", () => {
     assert.equal(await runCli(["fit", data, "-o", bg], io()), 0);
     assert.equal(await runCli(["fit", data, "--model", "gamma-gamma", "-o", gg], io()), 0);
     const args = ["predict", bg, data, "--spend-model", gg, "--horizon", "39", "--intervals", "--draws", "50"];
-    const o = io();
-    assert.equal(await runCli([...args, "--seed", "3", "-o", join(dir, "a.csv")], o), 0, o.err);
-    assert.equal(await runCli([...args, "--seed", "3", "-o", join(dir, "b.csv")], io()), 0);
-    const a = readFileSync(join(dir, "a.csv"), "utf8");
-    assert.equal(a, readFileSync(join(dir, "b.csv"), "utf8"));
-    const [head, ...rows] = a.trim().split("\n");
+    const { head, rows } = await runTwiceIdentical([...args, "--seed", "3"], dir);
     assert.equal(
       head,
       "customer_id,expected_purchases,expected_purchases_lo,expected_purchases_hi,p_alive,p_alive_lo,p_alive_hi,expected_spend,clv,clv_lo,clv_hi",

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import {
   bgBbPredictionIntervals,
@@ -26,23 +25,8 @@ import {
 } from "../../src/models/sbg.ts";
 import type { FittedModel } from "../../src/models/types.ts";
 import { type PredictionIntervals, predictionIntervals } from "../../src/models/uncertainty.ts";
-import { root } from "../helpers/datasets.ts";
+import { donations as loadDonations } from "../helpers/datasets.ts";
 import { assertAllClose, assertClose } from "../helpers/tolerance.ts";
-
-/** datasets/donations.csv: Fader, Hardie & Shang 2010's 11,104 donors, 6 opportunities, as 22 weighted patterns. */
-function loadDonations(): BgBbData {
-  const rows = readFileSync(`${root}datasets/donations.csv`, "utf8")
-    .trim()
-    .split("\n")
-    .slice(1)
-    .map((l) => l.split(",").map(Number));
-  return {
-    frequency: Float64Array.from(rows, (r) => r[0]),
-    recency: Float64Array.from(rows, (r) => r[1]),
-    periods: Float64Array.from(rows, (r) => r[2]),
-    weights: Float64Array.from(rows, (r) => r[3]),
-  };
-}
 
 // Fader & Hardie (2007), Table 1: the regular segment's customers alive at years 0-7 (the calibration years).
 const REGULAR = { alive: [1000, 631, 468, 382, 326, 289, 262, 241] };
