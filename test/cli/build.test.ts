@@ -10,8 +10,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
+import { runCli } from "../../src/cli/run-cli.ts";
 import { scoreSummaryFile } from "../../src/insights/score-file.ts";
 import { fitSummary } from "../../src/models/fit-summary.ts";
+import { io } from "../helpers/cli-io.ts";
 import { cdnowRounded, cdnowWithSpend, reference, root } from "../helpers/datasets.ts";
 
 // inside the project, so the compiled files find node_modules as dist/ does
@@ -39,6 +41,17 @@ describe("compiled build", () => {
   it("prints the package version", () => {
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
     assert.equal(compiled("--version").trim(), pkg.version);
+  });
+
+  it("runs the demo on the bundled CDNOW master (69,659 rows, 23,570 customers) with the sources' digest", async () => {
+    const compiledOut = JSON.parse(compiled("demo", "-o", join(tmp, "demo-compiled"), "--json"));
+    const o = io();
+    assert.equal(await runCli(["demo", "-o", join(tmp, "demo-source"), "--json"], o), 0, o.err);
+    const sourceOut = JSON.parse(o.out);
+    assert.equal(compiledOut.ingestion.rowsRead, 69659);
+    assert.equal(compiledOut.facts.customers, 23570);
+    assert.deepEqual(compiledOut.purchaseModel.params, sourceOut.purchaseModel.params);
+    assert.deepEqual(compiledOut.facts, sourceOut.facts);
   });
 
   it("fits BG/NBD on the CDNOW summary as the sources do, at the published MLE (lifetimes, 2-dp summary)", () => {

@@ -6,9 +6,13 @@ import type { Command } from "commander";
 import type { CliContext } from "../context.ts";
 import { type AnalyzeFlags, addAnalyzeOptions, runAnalyze } from "./analyze.ts";
 
-/** Path of a bundled dataset. */
+/**
+ * Path of a bundled dataset: `datasets/` of the package, found from this module whether it runs from the sources
+ * (src/cli/commands/) or compiled (dist/src/cli/commands/).
+ */
 export function datasetPath(name: string): string {
-  return fileURLToPath(new URL(`../../../datasets/${name}`, import.meta.url));
+  const compiled = import.meta.url.endsWith(".js");
+  return fileURLToPath(new URL(`${compiled ? "../" : ""}../../../datasets/${name}`, import.meta.url));
 }
 
 export function register(program: Command, ctx: CliContext): void {
