@@ -18,6 +18,7 @@ export function addTransactionOptions(cmd: Command): Command {
     .option("--order <col>", "order id column: rows of one order are one purchase")
     .option("--status <col>", "order status column")
     .option("--currency-column <col>", "currency column: amounts in more than one currency are an error")
+    .option("--currency-rates <file>", "CSV currency,rate (or date,currency,rate): convert amounts into one currency")
     .option("--exclude-status <values>", "comma-separated status values to drop (e.g. cancelled,test)")
     .option("--exclude-customers <ids>", "comma-separated customer ids to drop")
     .option("--exclude-customers-file <file>", "file of customer ids to drop, one per line (# comments allowed)")
@@ -42,6 +43,7 @@ export interface TransactionFlags {
   order?: string;
   status?: string;
   currencyColumn?: string;
+  currencyRates?: string;
   excludeStatus?: string;
   excludeCustomers?: string;
   excludeCustomersFile?: string;
@@ -84,6 +86,7 @@ export function toSummarizeOptions(f: TransactionFlags): SummarizeFileOptions {
     order: f.order ?? col.order,
     status: f.status ?? col.status,
     currency: f.currencyColumn ?? col.currency,
+    currencyRates: f.currencyRates ?? c.currencyRates,
     excludeStatus: union(c.excludeStatus, list(f.excludeStatus)),
     excludeCustomers: union(c.excludeCustomers, list(f.excludeCustomers), ...files.map(readIdList)),
     columns: list(f.columns) ?? c.names,

@@ -80,6 +80,18 @@ test("the CSV and the Parquet copy of one export: every row of the second is a d
   assert.equal(report.rowsUsed, 1);
 });
 
+test("a quoted field spanning two lines among the first (sniffed) lines of a small file is one row too", async () => {
+  const f = join(tmp, "multiline-small.csv");
+  writeFileSync(
+    f,
+    'customer_id,date,amount,note\nc1,2024-06-01,10,"two\nlines"\nc2,2024-06-02,11,x\nc3,2024-06-03,12,y\n',
+  );
+  const { report } = await ingestTransactions(db.conn, f);
+  assert.equal(report.rowsRead, 3);
+  assert.equal(report.rowsUsed, 3);
+  assert.equal(report.rowsQuarantined, 0);
+});
+
 test("a quoted field spanning two lines in an otherwise clean file is one row (typed CSV reader)", async () => {
   const rows = Array.from({ length: 300 }, (_, i) => `o${i},c${i % 7},2024-01-0${1 + (i % 9)},${i}.5,x`);
   const f = join(tmp, "multiline.csv");

@@ -46,6 +46,8 @@ export const transactionConfigSchema = z
     excludeStatus: z.array(name).optional(),
     /** Customer ids whose rows are dropped. */
     excludeCustomers: z.array(name).optional(),
+    /** Currency rates (`currency,rate` or `date,currency,rate` CSV, relative to the config file's folder). */
+    currencyRates: name.optional(),
     /** A file of customer ids to drop, one per line (relative to the config file's folder). */
     excludeCustomersFile: name.optional(),
     /** Where to write the quarantine CSV (relative to the working directory, like the flag). */
@@ -73,7 +75,7 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
 /**
  * Reads and validates a config file.
  * @param file the JSON file
- * @returns the settings, with `excludeCustomersFile` resolved against the config file's folder
+ * @returns the settings, with `excludeCustomersFile` and `currencyRates` resolved against the config file's folder
  * @throws LoyalError E_IO when the file cannot be read; E_USAGE for invalid JSON (with its line), an unknown key or
  *   a value of the wrong type (with the key's path)
  * @example loadTransactionConfig("loyal.json").columns?.customer // => "client_no"
@@ -110,8 +112,9 @@ export function loadTransactionConfig(file: string): TransactionConfig {
     throw new LoyalError("E_USAGE", `${path || "(the file)"}: ${message}`, { file });
   }
   const config = parsed.data;
-  if (config.excludeCustomersFile !== undefined && !isAbsolute(config.excludeCustomersFile)) {
-    config.excludeCustomersFile = join(dirname(file), config.excludeCustomersFile);
+  for (const k of ["excludeCustomersFile", "currencyRates"] as const) {
+    const path = config[k];
+    if (path !== undefined && !isAbsolute(path)) config[k] = join(dirname(file), path);
   }
   return config;
 }

@@ -8,6 +8,7 @@ import type { DuckDBConnection } from "../duckdb.ts";
 import { type ProgressListener, type QueryTracker, trackQueries } from "../progress.ts";
 import { type CleanCounts, cleanStaged } from "./clean.ts";
 import { type ColumnMap, mapColumns, type Role } from "./column-map.ts";
+import { type CurrencyRates, convertCurrencies, parseCurrencyRates } from "./currency.ts";
 import { checkTimeZone } from "./parse-date.ts";
 import { firstQuarantined, writeQuarantine } from "./quarantine.ts";
 import { resolveSources, type SourceInfo, sniffSource, typicalFieldCount } from "./read-source.ts";
@@ -25,8 +26,15 @@ export interface IngestOptions {
   order?: string;
   /** Status column (for `excludeStatus`). */
   status?: string;
-  /** Currency column: more than one currency is an error. */
+  /** Currency column: more than one currency is an error, unless `currencyRates` converts them. */
   currency?: string;
+  /**
+   * Rates into one reporting currency: a CSV file (`currency,rate`, or `date,currency,rate` for rates that change;
+   * the latest on or before a purchase's day applies) or an object of currency → rate. Amounts are multiplied by
+   * their currency's rate; a row without a currency is quarantined (`missing_currency`); a currency without a rate
+   * is an error (E_CURRENCY).
+   */
+  currencyRates?: CurrencyRates;
   /** Names for the columns of a file without a header (also replaces a header that is present). */
   columns?: string[];
   /** Whether line 1 is a header (default: auto-detect). */
@@ -73,9 +81,12 @@ export interface IngestionReport extends Omit<CleanCounts, "perDay"> {
   files: string[];
   /** The quarantine file written, if any. */
   quarantineFile?: string;
+  /** With `currencyRates`: the usable rows per currency (upper case), before conversion. */
+  currencies?: Record<string, number>;
 }
 
 const STAGE_VIEW = "__li_stage";
+const CONVERTED_VIEW = "__li_converted";
 
 /**
  * Reads transaction files into the table `purchases` (replacing it), one row per purchase occasion.
@@ -113,7 +124,9 @@ export async function ingestTransactions(
 
 async function dropAll(conn: DuckDBConnection, tables: string[]): Promise<void> {
   try {
-    await conn.run(`drop view if exists ${STAGE_VIEW}`);
+    await conn.run(
+      `drop view if exists ${CONVERTED_VIEW}; drop view if exists ${STAGE_VIEW}; drop table if exists __li_rates`,
+    );
     for (const t of tables) await conn.run(`drop table if exists ${t}`);
     await dropLines(conn);
   } catch {
@@ -129,6 +142,7 @@ async function ingest(
   tracker: QueryTracker,
 ): Promise<{ table: "purchases"; report: IngestionReport; perDay: boolean }> {
   checkOptions(options);
+  const rates = options.currencyRates === undefined ? undefined : parseCurrencyRates(options.currencyRates);
   const tz = await checkTimeZone(conn, options.tz);
   const files = await resolveSources(conn, source);
   const given: Partial<Record<Role, string>> = {
@@ -168,6 +182,13 @@ async function ingest(
       { file: files[0] },
     );
   }
+  if (rates && !maps.every((m) => m.currency !== undefined)) {
+    throw new LoyalError(
+      "E_USAGE",
+      `currency rates need a currency column in every file; available columns: ${sources[maps.findIndex((m) => m.currency === undefined)].names.join(", ")}`,
+      { file: files[maps.findIndex((m) => m.currency === undefined)] },
+    );
+  }
   const dupKeys = maps.some((m) => m.order !== undefined);
   const exclude = {
     status: (options.excludeStatus ?? []).map((s) => s.trim().toLowerCase()),
@@ -185,6 +206,7 @@ async function ingest(
       dates: { format: options.dateFormat, tz },
       dupKeys,
       exclude,
+      needCurrency: rates !== undefined,
       step: (label: string) => tracker.step(label),
     };
     const src = sources[i];
@@ -223,12 +245,19 @@ async function ingest(
       );
     }
   }
+  const currencyColumn = maps.find((m) => m.currency !== undefined)?.currency;
+  let currencies: Record<string, number> | undefined;
+  if (rates) {
+    tracker.step("converting currencies");
+    currencies = await convertCurrencies(conn, STAGE_VIEW, CONVERTED_VIEW, rates, currencyColumn!);
+  }
   tracker.step(dupKeys ? "cleaning: duplicates, orders, refunds" : "cleaning: refunds, purchase days");
   const { perDay = false, ...counts } = await unordered(conn, () =>
-    cleanStaged(conn, STAGE_VIEW, {
+    cleanStaged(conn, rates ? CONVERTED_VIEW : STAGE_VIEW, {
       hasAmount: maps.some((m) => m.amount !== undefined),
       hasOrder: dupKeys,
-      currencyColumn: maps.find((m) => m.currency !== undefined)?.currency,
+      // converted amounts are in one currency
+      currencyColumn: rates ? undefined : currencyColumn,
       excludeStatus: options.excludeStatus ?? [],
       excludeCustomers: options.excludeCustomers ?? [],
       purchasesShaped: shaped,
@@ -249,6 +278,7 @@ async function ingest(
     },
     files,
     ...(options.quarantineFile !== undefined && { quarantineFile: options.quarantineFile }),
+    ...(currencies !== undefined && { currencies }),
   };
   return { table: "purchases", report, perDay };
 }

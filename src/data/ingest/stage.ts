@@ -60,7 +60,18 @@ const STAGE_TYPES: Record<string, string> = {
 /** SQL naming the column of a quarantine reason (from the reason, so it need not be stored). */
 function badColumnSql(map: ColumnMap): string {
   return `case reason when 'missing_customer' then ${sqlString(map.customer)} when 'bad_date' then ${sqlString(map.date)}
-    ${map.amount ? `when 'bad_amount' then ${sqlString(map.amount)}` : ""} end`;
+    ${map.amount ? `when 'bad_amount' then ${sqlString(map.amount)}` : ""}
+    ${map.currency ? `when 'missing_currency' then ${sqlString(map.currency)}` : ""} end`;
+}
+
+/**
+ * The WHEN clauses of a parsed row's quarantine reason, in order: missing customer, bad date, bad amount, and (when
+ * amounts are converted by currency) a missing currency. Columns: `customer` as given, `day`, `amount`, `currency`.
+ */
+function rowReasonSql(ctx: StageContext, customer: string): string {
+  return `when ${customer} is null then 'missing_customer' when day is null then 'bad_date'
+    ${ctx.map.amount ? `when ${amountBad("amount")} then 'bad_amount'` : ""}
+    ${ctx.needCurrency && ctx.map.currency ? "when currency is null then 'missing_currency'" : ""}`;
 }
 
 /**
@@ -134,6 +145,8 @@ export interface StageContext {
   dates: DateParsing;
   /** Keep a duplicate key and full timestamp (only needed when there is an order column). */
   dupKeys: boolean;
+  /** Amounts are converted by currency: a row without a currency is quarantined ('missing_currency'). */
+  needCurrency?: boolean;
   /** Status values (lower case) and customer ids whose rows are excluded (the `excl` column). */
   exclude?: { status: string[]; customers: string[] };
   /** Names a sub-step for the progress display (see data/progress.ts). */
@@ -180,10 +193,8 @@ function finishSql(ctx: StageContext, v: Record<Role, string | null>, ok: string
   const amount = m.amount ? "try_cast(v_amount as double)" : "null::double";
   // a line of only spaces/tabs is no row: marked 'blank' here (tested only on malformed lines) and deleted after
   const reason = `case when not __ok then (case when trim(__line, e' \\t\\r') = '' then 'blank' else 'parse_error' end)
-    when v_customer is null then 'missing_customer'
-    when day is null then 'bad_date' ${m.amount ? `when ${amountBad("amount")} then 'bad_amount'` : ""} end`;
-  const badCol = `case reason when 'missing_customer' then ${sqlString(m.customer)} when 'bad_date' then ${sqlString(m.date)}
-    ${m.amount ? `when 'bad_amount' then ${sqlString(m.amount)}` : ""} end`;
+    ${rowReasonSql(ctx, "v_customer")} end`;
+  const badCol = badColumnSql(m);
   const ts = ctx.dupKeys ? "__e" : "null::double";
   const role = (r: Role) => v[r] ?? "null::varchar";
   return `select ${ctx.fileIdx} as file_idx, line_no, customer, day, ts, amount, order_id, status, currency, extra, reason,
@@ -393,10 +404,8 @@ export async function stageRows(ctx: StageContext, src: SourceInfo, table: strin
   const extra = ctx.dupKeys
     ? otherColumnsKeySql(src.names, map, (i) => trimSql(`${sqlIdent(src.names[i])}::varchar`))
     : "null::varchar";
-  const reason = `case when customer is null then 'missing_customer' when day is null then 'bad_date'
-    ${map.amount ? `when ${amountBad("amount")} then 'bad_amount'` : ""} end`;
-  const badCol = `case reason when 'missing_customer' then ${sqlString(map.customer)} when 'bad_date' then ${sqlString(map.date)}
-    ${map.amount ? `when 'bad_amount' then ${sqlString(map.amount)}` : ""} end`;
+  const reason = `case ${rowReasonSql(ctx, "customer")} end`;
+  const badCol = badColumnSql(map);
   // only computed columns leave the innermost SELECT, so source columns named like them cannot clash
   await run(
     conn,
@@ -437,7 +446,13 @@ export async function stageFast(ctx: StageContext, src: SourceInfo, table: strin
   const dateIdx = src.names.indexOf(map.date);
   const fmt =
     ctx.dates.format === undefined
-      ? sampleDateFormat(src.sample.map((l) => splitSampleLine(l, src.delimiter!)[dateIdx] ?? ""))
+      ? sampleDateFormat(
+          // the lines that split into the header's fields (a quoted field spanning lines splits into pieces)
+          src.sample
+            .map((l) => splitSampleLine(l, src.delimiter!))
+            .filter((f) => f.length === src.names.length)
+            .map((f) => f[dateIdx]),
+        )
       : undefined;
   if (!fmt) return undefined;
   const cols = src.names
@@ -469,7 +484,8 @@ export async function stageFast(ctx: StageContext, src: SourceInfo, table: strin
     src.file,
   );
   const valid = `coalesce(customer_id <> '' and customer_id not like ' %' and customer_id not like '% '
-    and day between ${MIN_DAY} and ${MAX_DAY} ${map.amount ? "and isfinite(amount)" : ""}, false)`;
+    and day between ${MIN_DAY} and ${MAX_DAY} ${map.amount ? "and isfinite(amount)" : ""}
+    ${ctx.needCurrency && map.currency ? "and currency is not null" : ""}, false)`;
   await run(conn, `create or replace temp table __lf_bad as select rowid as ord from ${table} where not ${valid}`);
   const check = await run(
     conn,
