@@ -638,5 +638,29 @@ describe("robustness", () => {
     }
     assert.equal(reports + errors, 100);
     assert.ok(reports > 20, `only ${reports} reports`);
+
+    // currency conversion: random currencies (some without a rate, some blank) with a rate table
+    let converted = 0;
+    for (let i = 0; i < 30; i++) {
+      const lines = ["customer_id,date,amount,currency"];
+      for (let j = 0; j < 1 + Math.floor(rand() * 12); j++) {
+        const cur = pick(["EUR", "usd", "", " EUR", "GBP", token()]);
+        lines.push(
+          [pick(["c1", "c2", token()]), pick(["2024-01-02", token()]), pick(["5", "-2", token()]), cur].join(","),
+        );
+      }
+      const f = join(tmp, `fuzz-cur-${i}.csv`);
+      writeFileSync(f, lines.join("\n"));
+      try {
+        const { report } = await ingestTransactions(db.conn, f, { currencyRates: { EUR: 1, USD: 0.5 } });
+        assertAddsUp(report);
+        assert.equal(await scalar("select count(*) from purchases"), report.rowsUsed);
+        converted++;
+      } catch (e) {
+        if (!(e instanceof LoyalError)) assert.fail(`file ${f} threw ${String(e)}`);
+        assert.ok(["E_CURRENCY", "E_INPUT"].includes(e.code), `${f}: ${e.code} ${e.message}`);
+      }
+    }
+    assert.ok(converted > 3, `only ${converted} conversions`);
   });
 });
