@@ -151,6 +151,9 @@ describe("rate tables", () => {
     assert.deepEqual(parseCurrencyRates(file("ok.csv", "\uFEFFrate,currency\r\n0.5,usd\r\n")), [
       { currency: "USD", rate: 0.5 },
     ]);
+    assert.deepEqual(parseCurrencyRates(file("quoted.csv", '"currency","rate"\n"EUR","1.1"\n')), [
+      { currency: "EUR", rate: 1.1 },
+    ]);
   });
 
   it("loyal summarize --currency-rates (and the config's currencyRates) converts before summarising", async () => {

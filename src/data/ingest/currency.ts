@@ -37,8 +37,8 @@ function checkRate(rate: number, where: () => { file?: string; row?: number; col
 
 /**
  * Reads and checks a rate table.
- * @param rates a CSV file with a header naming `currency` and `rate` (and optionally `date`, YYYY-MM-DD), or an
- *   object of currency → rate
+ * @param rates a plain CSV file (comma-separated, fields may be quoted but hold no commas) with a header naming
+ *   `currency` and `rate` (and optionally `date`, YYYY-MM-DD: then every row has one), or an object of currency → rate
  * @returns the rates, currency codes upper-cased
  * @throws LoyalError E_IO when the file cannot be read; E_USAGE naming the file, row and column of a bad value, a
  *   missing column, or a currency given twice (twice for one date)
@@ -64,7 +64,12 @@ export function parseCurrencyRates(rates: CurrencyRates): CurrencyRate[] {
       });
     }
     const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
-    const header = lines[0].split(",").map((h) => h.trim().toLowerCase());
+    const header = lines[0].split(",").map((h) =>
+      h
+        .trim()
+        .replace(/^"(.*)"$/, "$1")
+        .toLowerCase(),
+    );
     const col = (name: string) => header.indexOf(name);
     for (const need of ["currency", "rate"]) {
       if (col(need) < 0)
@@ -77,7 +82,7 @@ export function parseCurrencyRates(rates: CurrencyRates): CurrencyRate[] {
     const dated = col("date") >= 0;
     for (let i = 1; i < lines.length; i++) {
       if (lines[i].trim() === "") continue;
-      const f = lines[i].split(",").map((v) => v.trim());
+      const f = lines[i].split(",").map((v) => v.trim().replace(/^"(.*)"$/, "$1"));
       const where = (column: string) => () => ({ file, row: i + 1, column });
       const currency = (f[col("currency")] ?? "").toUpperCase();
       if (currency === "") throw new LoyalError("E_USAGE", "the currency is empty", where("currency")());
@@ -132,8 +137,6 @@ export async function convertCurrencies(
   currencyColumn: string,
 ): Promise<Record<string, number>> {
   const dated = rates.some((r) => r.day !== undefined);
-  if (dated && rates.some((r) => r.day === undefined))
-    throw new LoyalError("E_USAGE", "give every rate a date, or none");
   const values = rates
     .map((r) => `(${sqlString(r.currency)}, ${r.day ?? "null"}::integer, ${r.rate}::double)`)
     .join(", ");
