@@ -10,6 +10,7 @@ const benches: Record<string, string> = {
   ingest: "./ingest.ts",
   score: "./score.ts",
   "ingest-floor": "./ingest-floor.ts",
+  startup: "./startup.ts",
 };
 
 const only = process.argv.slice(2);
