@@ -62,6 +62,20 @@ async function fromPostgres(
     throw new LoyalError("E_USAGE", `--from takes a postgres:// or postgresql:// URL, got '${url}'`);
   if (sources.length !== 1) throw new LoyalError("E_USAGE", "with --from, give exactly one table name");
   const o = toSummarizeOptions(flags);
+  // the server-side summary reads customer, date and amount only: a setting that would change the numbers (from a
+  // flag or a shared --config file) is refused rather than silently ignored
+  const unsupported = [
+    o.order !== undefined && "order",
+    o.excludeStatus?.length && "excludeStatus",
+    o.excludeCustomers?.length && "excludeCustomers",
+    o.currencyRates !== undefined && "currencyRates",
+    o.tz !== undefined && o.tz !== "UTC" && "tz",
+  ].filter((s): s is string => typeof s === "string");
+  if (unsupported.length > 0)
+    throw new LoyalError(
+      "E_USAGE",
+      `with --from, these settings cannot be applied on the server: ${unsupported.join(", ")} (from the flags or --config)`,
+    );
   if (!o.customer || !o.date) throw new LoyalError("E_USAGE", "with --from, name the --customer and --date columns");
   if (!o.end) throw new LoyalError("E_USAGE", "with --from, give the calibration --end");
   const r = await summarizeFromPostgres(url, {

@@ -87,9 +87,11 @@ export function loadTransactionConfig(file: string): TransactionConfig {
   } catch (e) {
     throw new LoyalError("E_IO", `cannot read the config file: ${(e as NodeJS.ErrnoException).code ?? e}`, { file });
   }
+  // without a byte-order mark: JSON.parse's positions are in this text, and an editor does not show the mark
+  text = text.replace(/^\uFEFF/, "");
   let json: unknown;
   try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ""));
+    json = JSON.parse(text);
   } catch (e) {
     const message = (e as Error).message;
     const at = /position (\d+)/.exec(message);
