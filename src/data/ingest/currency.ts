@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { LoyalError } from "../../errors.ts";
-import { type DuckDBConnection, sqlString } from "../duckdb.ts";
+import type { DuckDBConnection } from "../duckdb.ts";
 import { run } from "./stage.ts";
 
 /** One rate: currency code (upper case), the day it applies from (days since 1970-01-01; undefined: always), rate. */
@@ -137,13 +137,17 @@ export async function convertCurrencies(
   currencyColumn: string,
 ): Promise<Record<string, number>> {
   const dated = rates.some((r) => r.day !== undefined);
-  const values = rates
-    .map((r) => `(${sqlString(r.currency)}, ${r.day ?? "null"}::integer, ${r.rate}::double)`)
-    .join(", ");
-  await run(
-    conn,
-    `create or replace temp table __li_rates as select * from (values ${values}) as t(currency, day, rate)`,
-  );
+  // appended, not spelled out as VALUES: a table of daily rates has 100,000s of rows, which SQL parses slowly
+  await run(conn, "create or replace temp table __li_rates (currency varchar, day integer, rate double)");
+  const appender = await conn.createAppender("__li_rates", "main", "temp");
+  for (const r of rates) {
+    appender.appendVarchar(r.currency);
+    if (r.day === undefined) appender.appendNull();
+    else appender.appendInteger(r.day);
+    appender.appendDouble(r.rate);
+    appender.endRow();
+  }
+  appender.closeSync();
   const usable = `select *, upper(currency) as __cur from ${stage} where reason is null and excl is null`;
   const joined = dated
     ? `(${usable}) s asof left join __li_rates r on s.__cur = r.currency and s.day >= r.day`
