@@ -4,29 +4,17 @@
  * codes in NDJSON and Parquet find their rate. Expected amounts are worked out by hand (amount × rate).
  */
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { sqlString } from "../../src/data/duckdb.ts";
 import { type IngestionReport, type IngestOptions, ingestTransactions } from "../../src/data/ingest/index.ts";
 import { isLoyalError } from "../../src/errors.ts";
-import { useDuckDb } from "../helpers/duckdb.ts";
+import { ingestedPurchases, useDuckDb } from "../helpers/duckdb.ts";
 
 const db = useDuckDb("loyal-currency-edge-");
 
-function file(name: string, text: string): string {
-  const p = join(db.tmp, name);
-  writeFileSync(p, text);
-  return p;
-}
-
-async function purchases(source: string, options: IngestOptions) {
-  const { report } = await ingestTransactions(db.conn, source, options);
-  const rows = (
-    await db.conn.runAndReadAll("select customer_id, day, amount from purchases order by customer_id, day, amount")
-  ).getRowObjectsJS() as { customer_id: string; day: number; amount: number }[];
-  return { report, rows };
-}
+const file = (name: string, text: string) => db.file(name, text);
+const purchases = (source: string, options: IngestOptions) => ingestedPurchases(db.conn, source, options);
 
 /** rowsRead = the sum of the other rows* counts. */
 function addsUp(r: IngestionReport): void {

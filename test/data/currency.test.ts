@@ -4,34 +4,23 @@
  * row and column. Expected amounts are worked out by hand from the fixtures (amount × rate).
  */
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { runCli } from "../../src/cli/run-cli.ts";
 import { sqlString } from "../../src/data/duckdb.ts";
 import { parseCurrencyRates } from "../../src/data/ingest/currency.ts";
-import { type IngestOptions, ingestTransactions } from "../../src/data/ingest/index.ts";
+import type { IngestOptions } from "../../src/data/ingest/index.ts";
 import { isLoyalError } from "../../src/errors.ts";
 import { io } from "../helpers/cli-io.ts";
 import { root } from "../helpers/datasets.ts";
-import { useDuckDb } from "../helpers/duckdb.ts";
+import { ingestedPurchases, useDuckDb } from "../helpers/duckdb.ts";
 
 const db = useDuckDb("loyal-currency-");
 const fixture = join(root, "test/fixtures/messy/currency.csv"); // c1 10.00 EUR, c2 11.00 USD, c3 12.00 eur
 
-function file(name: string, text: string): string {
-  const p = join(db.tmp, name);
-  writeFileSync(p, text);
-  return p;
-}
-
-async function purchases(source: string, options: IngestOptions) {
-  const { report } = await ingestTransactions(db.conn, source, options);
-  const rows = (
-    await db.conn.runAndReadAll("select customer_id, day, amount from purchases order by customer_id, day")
-  ).getRowObjectsJS() as { customer_id: string; day: number; amount: number }[];
-  return { report, rows };
-}
+const file = (name: string, text: string) => db.file(name, text);
+const purchases = (source: string, options: IngestOptions) => ingestedPurchases(db.conn, source, options);
 
 const iso = (day: number) => new Date(day * 86_400_000).toISOString().slice(0, 10);
 

@@ -2,13 +2,18 @@
  * A DuckDB connection (2 threads) and a temporary folder for a test file, opened before its tests and closed, and
  * removed, after them.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before } from "node:test";
 import { closeDuckDb, type DuckDBConnection, openDuckDb } from "../../src/data/duckdb.ts";
+import { type IngestOptions, ingestTransactions } from "../../src/data/ingest/index.ts";
 
-export function useDuckDb(prefix: string): { readonly conn: DuckDBConnection; tmp: string } {
+export function useDuckDb(prefix: string): {
+  readonly conn: DuckDBConnection;
+  tmp: string;
+  file(name: string, text: string): string;
+} {
   const tmp = mkdtempSync(join(tmpdir(), prefix));
   let conn: DuckDBConnection | undefined;
   before(async () => {
@@ -24,5 +29,20 @@ export function useDuckDb(prefix: string): { readonly conn: DuckDBConnection; tm
       return conn;
     },
     tmp,
+    /** Writes `text` to `name` in the temporary folder and returns its path. */
+    file(name: string, text: string): string {
+      const p = join(tmp, name);
+      writeFileSync(p, text);
+      return p;
+    },
   };
+}
+
+/** Ingests `source` and returns the report with the `purchases` rows, ordered by customer, day and amount. */
+export async function ingestedPurchases(conn: DuckDBConnection, source: string, options: IngestOptions) {
+  const { report } = await ingestTransactions(conn, source, options);
+  const rows = (
+    await conn.runAndReadAll("select customer_id, day, amount from purchases order by customer_id, day, amount")
+  ).getRowObjectsJS() as { customer_id: string; day: number; amount: number }[];
+  return { report, rows };
 }
