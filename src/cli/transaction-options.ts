@@ -30,6 +30,7 @@ export function addTransactionOptions(cmd: Command): Command {
     .option("--tz <zone>", "time zone of timestamps without an offset (default: UTC)")
     .option("--quarantine <file>", "write rejected rows with their reasons to this CSV")
     .option("--strict", "fail when any row is rejected")
+    .option("--no-strict", "do not fail on rejected rows (overrides a config's strict: true)")
     .option("--end <date>", "calibration end YYYY-MM-DD (default: the last purchase day)")
     .option("--holdout-end <date>", "holdout end YYYY-MM-DD: adds holdout columns")
     .option("--unit <unit>", "time unit: day, week, month or year (default: week)");

@@ -47,6 +47,7 @@ describe("summarize --from postgres:// with --config", () => {
     await refused([...BASE, "--exclude-customers", "c17"], /excludeCustomers/);
     const list = file("staff.txt", "c17\n");
     await refused([...BASE, "--exclude-customers-file", list], /excludeCustomers/);
+    await refused([...BASE, "--currency-column", "ccy"], /currency column/);
   });
 
   it("the mapping and periods of a config still reach the server (then the connection is tried: E_IO)", async () => {

@@ -71,6 +71,15 @@ describe("loyal summarize --config", () => {
     assert.equal(c.customers, 1); // only c1 has a purchase on or before 2024-05-02
   });
 
+  it("strict from the config fails on a quarantined row (exit 3); --no-strict on the command line overrides it", async () => {
+    const bad = file("bad-row.csv", "customer_id,date,amount\nc1,2024-05-01,10\n,2024-05-02,11\n");
+    const cfg = file("strict.json", JSON.stringify({ strict: true }));
+    await fails(["summarize", bad, "--config", cfg], 3, /E_STRICT/);
+    const r = await summarize(bad, "--config", cfg, "--no-strict");
+    assert.equal(r.ingestion.rowsQuarantined, 1);
+    assert.equal((await summarize(bad)).ingestion.rowsQuarantined, 1); // neither: not strict
+  });
+
   it("customer lists: the config's file (relative to the config), --exclude-customers-file and the flag add up", async () => {
     const sub = mkdtempSync(join(dir, "sub-"));
     writeFileSync(join(sub, "staff.txt"), "# test accounts\nTEST-1\n\n");

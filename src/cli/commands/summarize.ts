@@ -69,6 +69,8 @@ async function fromPostgres(
     o.excludeStatus?.length && "excludeStatus",
     o.excludeCustomers?.length && "excludeCustomers",
     o.currencyRates !== undefined && "currencyRates",
+    // several currencies would be summed as one; the file path refuses them (or converts them with rates)
+    o.currency !== undefined && "currency column",
     o.tz !== undefined && o.tz !== "UTC" && "tz",
   ].filter((s): s is string => typeof s === "string");
   if (unsupported.length > 0)
