@@ -11,7 +11,7 @@ import { describe, it } from "node:test";
 import { runCli } from "../../src/cli/run-cli.ts";
 import { loadTransactionConfig } from "../../src/data/ingest/config.ts";
 import { isLoyalError } from "../../src/errors.ts";
-import { io } from "../helpers/cli-io.ts";
+import { io, runFails } from "../helpers/cli-io.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "loyal-config-edge-"));
 
@@ -25,12 +25,7 @@ function file(name: string, text: string): string {
 const URL = "postgres://127.0.0.1:1/none";
 const BASE = ["summarize", "sales", "--from", URL, "--customer", "c", "--date", "d", "--end", "2024-06-30"];
 
-async function refused(args: string[], names: RegExp): Promise<void> {
-  const o = io();
-  assert.equal(await runCli(args, o), 2, o.err);
-  assert.match(o.err, /E_USAGE/);
-  assert.match(o.err, names);
-}
+const refused = (args: string[], names: RegExp) => runFails(args, 2, /E_USAGE/, names);
 
 describe("summarize --from postgres:// with --config", () => {
   it("settings the server-side summary cannot apply (from the config or flags) are refused by name", async () => {

@@ -11,7 +11,7 @@ import { describe, it } from "node:test";
 import { runCli } from "../../src/cli/run-cli.ts";
 import { loadTransactionConfig } from "../../src/data/ingest/config.ts";
 import { isLoyalError } from "../../src/errors.ts";
-import { io } from "../helpers/cli-io.ts";
+import { io, runFails } from "../helpers/cli-io.ts";
 import { root } from "../helpers/datasets.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "loyal-config-"));
@@ -30,11 +30,7 @@ async function summarize(...args: string[]) {
   return JSON.parse(o.out);
 }
 
-async function fails(args: string[], exit: number, message: RegExp): Promise<void> {
-  const o = io();
-  assert.equal(await runCli(args, o), exit, o.out);
-  assert.match(o.err, message);
-}
+const fails = runFails;
 
 describe("loyal summarize --config", () => {
   it("a config file gives exactly the --json of the same settings as flags (status 'test' excluded: 1 row)", async () => {

@@ -35,3 +35,10 @@ export async function runTwiceIdentical(
   const [head, ...rows] = a.trim().split("\n");
   return { stdout: o.out, head, rows };
 }
+
+/** Runs `loyal args`, asserts the exit code and that stderr matches every pattern given. */
+export async function runFails(args: string[], exit: number, ...stderr: RegExp[]): Promise<void> {
+  const o = io();
+  assert.equal(await runCli(args, o), exit, o.out + o.err);
+  for (const re of stderr) assert.match(o.err, re);
+}
